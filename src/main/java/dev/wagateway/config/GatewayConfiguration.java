@@ -1,0 +1,94 @@
+package dev.wagateway.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.wagateway.events.EventStatusRecorder;
+import dev.wagateway.events.PayloadNormaliser;
+import dev.wagateway.intake.DeferredBodyFilter;
+import dev.wagateway.intake.EventArchiver;
+import dev.wagateway.intake.IntakeResponses;
+import dev.wagateway.intake.RequestBodyReader;
+import dev.wagateway.security.InMemoryRateLimitStore;
+import dev.wagateway.security.RateLimitStore;
+import dev.wagateway.security.RateLimiter;
+import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.store.EventArchive;
+import dev.wagateway.store.SqlCatalog;
+
+/**
+ * The beans the YAML routes call by name ({@code ref: rateLimiter}, {@code ref: payloadNormaliser}, ...).
+ * Each does one job; the routes in routes/ decide the order.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+public class GatewayConfiguration {
+
+    public static final String WEBHOOK_PATH = "/api/whatsapp/webhook";
+
+    @Bean
+    FilterRegistrationBean<DeferredBodyFilter> deferredBodyFilter() {
+        FilterRegistrationBean<DeferredBodyFilter> registration =
+                new FilterRegistrationBean<>(new DeferredBodyFilter(WEBHOOK_PATH));
+        registration.addUrlPatterns(WEBHOOK_PATH, WEBHOOK_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    RateLimitStore rateLimitStore(GatewayProperties properties) {
+        return new InMemoryRateLimitStore(properties.getRateLimit().getMaxTrackedClients());
+    }
+
+    @Bean
+    RateLimiter rateLimiter(GatewayProperties properties, RateLimitStore store) {
+        return new RateLimiter(properties, store);
+    }
+
+    @Bean
+    RequestBodyReader requestBodyReader(GatewayProperties properties) {
+        return new RequestBodyReader(properties);
+    }
+
+    @Bean
+    WebhookAuthenticator webhookAuthenticator(GatewayProperties properties) {
+        return new WebhookAuthenticator(properties);
+    }
+
+    @Bean
+    PayloadNormaliser payloadNormaliser() {
+        return new PayloadNormaliser();
+    }
+
+    @Bean
+    SqlCatalog sqlCatalog() {
+        return new SqlCatalog();
+    }
+
+    @Bean
+    EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties) {
+        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow());
+    }
+
+    @Bean
+    EventArchiver eventArchiver(EventArchive archive, GatewayProperties properties) {
+        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader());
+    }
+
+    @Bean
+    EventStatusRecorder eventStatus(EventArchive archive) {
+        return new EventStatusRecorder(archive);
+    }
+
+    @Bean
+    IntakeResponses intakeResponses(WebhookAuthenticator authenticator, MeterRegistry meters) {
+        return new IntakeResponses(authenticator, meters);
+    }
+}

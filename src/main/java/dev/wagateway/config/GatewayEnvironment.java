@@ -1,0 +1,73 @@
+package dev.wagateway.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Derives the settings that depend on what is there at start-up, before any bean is made:
+ * <ul>
+ * <li>the datasource from {@code DATABASE_URL} (postgresql:// or jdbc:), or an H2 file database under
+ * {@code gateway.data-dir} when it is unset, so a first run needs nothing installed;</li>
+ * <li>where the YAML routes are read from: {@code ROUTES_DIR}, else {@code ./routes} when it exists, else the
+ * default set packaged in the jar.</li>
+ * </ul>
+ * Explicit {@code spring.datasource.url} or {@code camel.main.routes-include-pattern} settings win.
+ */
+public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
+
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        Map<String, Object> derived = new HashMap<>();
+
+        if (!env.containsProperty("spring.datasource.url")) {
+            String databaseUrl = env.getProperty("DATABASE_URL", env.getProperty("gateway.database-url", ""));
+            if (!databaseUrl.isBlank()) {
+                DatabaseUrl parsed = DatabaseUrl.parse(databaseUrl);
+                derived.put("spring.datasource.url", parsed.jdbcUrl());
+                if (parsed.username() != null) {
+                    derived.put("spring.datasource.username", parsed.username());
+                }
+                if (parsed.password() != null) {
+                    derived.put("spring.datasource.password", parsed.password());
+                }
+            } else {
+                Path dataDir = Path.of(env.getProperty("gateway.data-dir", env.getProperty("DATA_DIR", "./data")));
+                derived.put("spring.datasource.url",
+                        "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("whatsapp-gateway") + H2_OPTIONS);
+                derived.put("spring.datasource.username", "sa");
+                derived.put("spring.datasource.password", "");
+            }
+        }
+
+        if (!env.containsProperty("camel.main.routes-include-pattern")) {
+            String routesDir = env.getProperty("ROUTES_DIR", env.getProperty("gateway.routes-dir", ""));
+            String pattern;
+            if (!routesDir.isBlank()) {
+                pattern = "file:" + Path.of(routesDir).toAbsolutePath().normalize() + "/*.yaml";
+            } else if (Files.isDirectory(Path.of("routes"))) {
+                pattern = "file:routes/*.yaml";
+            } else {
+                pattern = "classpath:routes/*.yaml";
+            }
+            derived.put("camel.main.routes-include-pattern", pattern);
+        }
+
+        env.getPropertySources().addLast(new MapPropertySource("gatewayDerived", derived));
+    }
+
+    @Override
+    public int getOrder() {
+        // After application.yml and the environment are loaded, so both can be read here.
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.wagateway.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every setting of the gateway, bound from {@code gateway.*}. application.yml maps the contract's
+ * environment variables (WHATSAPP_WEBHOOK_SECRET, RATE_LIMIT_PER_MINUTE, ...) onto these names.
+ */
+@ConfigurationProperties(prefix = "gateway")
+public class GatewayProperties {
+
+    private final Security security = new Security();
+    private final RateLimit rateLimit = new RateLimit();
+    private final Intake intake = new Intake();
+
+    public Security getSecurity() { return security; }
+    public RateLimit getRateLimit() { return rateLimit; }
+    public Intake getIntake() { return intake; }
+
+    public static class Security {
+        /** HMAC-SHA256 secret; when set, POSTs must carry X-Webhook-Signature (or a valid API key). */
+        private String webhookSecret;
+        /** The previous secret, still accepted while the sender is rotated onto the new one. */
+        private String webhookSecretPrevious;
+        /** Inbound x-api-key accepted as authentication (the stock whatsapp-api server cannot sign). */
+        private String apiKey;
+
+        public String getWebhookSecret() { return webhookSecret; }
+        public void setWebhookSecret(String webhookSecret) { this.webhookSecret = webhookSecret; }
+        public String getWebhookSecretPrevious() { return webhookSecretPrevious; }
+        public void setWebhookSecretPrevious(String v) { this.webhookSecretPrevious = v; }
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+    }
+
+    public static class RateLimit {
+        /** Requests per client IP per minute. */
+        private int perMinute = 100;
+        /** CIDRs of the WhatsApp servers: they carry every session's traffic, so they get their own limit. */
+        private List<String> trustedSenders = new ArrayList<>();
+        /** The per-minute limit of each trusted sender address. */
+        private int trustedPerMinute = 6000;
+        /** CIDRs of reverse proxies whose X-Forwarded-For is believed. */
+        private List<String> trustedProxies = new ArrayList<>();
+        /** How many client addresses the in-memory store tracks before it evicts idle ones. */
+        private int maxTrackedClients = 100_000;
+
+        public int getPerMinute() { return perMinute; }
+        public void setPerMinute(int perMinute) { this.perMinute = perMinute; }
+        public List<String> getTrustedSenders() { return trustedSenders; }
+        public void setTrustedSenders(List<String> trustedSenders) { this.trustedSenders = trustedSenders; }
+        public int getTrustedPerMinute() { return trustedPerMinute; }
+        public void setTrustedPerMinute(int trustedPerMinute) { this.trustedPerMinute = trustedPerMinute; }
+        public List<String> getTrustedProxies() { return trustedProxies; }
+        public void setTrustedProxies(List<String> trustedProxies) { this.trustedProxies = trustedProxies; }
+        public int getMaxTrackedClients() { return maxTrackedClients; }
+        public void setMaxTrackedClients(int maxTrackedClients) { this.maxTrackedClients = maxTrackedClients; }
+    }
+
+    public static class Intake {
+        /** Larger bodies get 413; media events carry files base64-encoded, hence the generous default. */
+        private long maxBodyBytes = 104_857_600L;
+        /** A repeat of the same body for the same session within this window is acknowledged as a duplicate. */
+        private Duration dedupeWindow = Duration.ofSeconds(60);
+        /** A sender-supplied delivery id; when present it is the dedupe key instead of the body hash. */
+        private String deliveryIdHeader = "X-Delivery-Id";
+
+        public long getMaxBodyBytes() { return maxBodyBytes; }
+        public void setMaxBodyBytes(long maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; }
+        public Duration getDedupeWindow() { return dedupeWindow; }
+        public void setDedupeWindow(Duration dedupeWindow) { this.dedupeWindow = dedupeWindow; }
+        public String getDeliveryIdHeader() { return deliveryIdHeader; }
+        public void setDeliveryIdHeader(String deliveryIdHeader) { this.deliveryIdHeader = deliveryIdHeader; }
+    }
+}

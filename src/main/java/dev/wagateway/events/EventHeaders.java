@@ -1,0 +1,16 @@
+package dev.wagateway.events;
+
+/**
+ * Headers every event route can read without touching the envelope: the router's choice, camel-sql named
+ * parameters ({@code :#WaSessionId}) and the outputs use them.
+ */
+public final class EventHeaders {
+
+    public static final String EVENT_ID = "WaEventId";
+    public static final String SESSION_ID = "WaSessionId";
+    public static final String EVENT = "WaEvent";
+    public static final String RECEIVED_AT = "WaReceivedAt";
+
+    private EventHeaders() {
+    }
+}

@@ -1,0 +1,21 @@
+package dev.wagateway.events;
+
+/** The three payload shapes of SPEC.md. */
+public enum PayloadFormat {
+    /** {@code {"sessionId", "event", "data"}}: the seed guide's modified sender. */
+    UNIVERSAL("universal"),
+    /** {@code {"sessionId", "dataType", "data"}}: the stock whatsapp-api / wwebjs-api server. */
+    WHATSAPP_API("whatsapp-api"),
+    /** {@code {"event" | "dataType", "data"}} on /webhook/{sessionId}: per-session webhook URLs. */
+    PATH("path");
+
+    private final String wireName;
+
+    PayloadFormat(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.wagateway.intake;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.camel.Exchange;
+
+/** The names the intake processors use to hand results to each other on the exchange, in one place. */
+public final class IntakeExchange {
+
+    /** The client IP the rate limit applied to; becomes the envelope's {@code sourceIp}. */
+    public static final String CLIENT_IP = "wagatewayClientIp";
+    /** {@link dev.wagateway.security.RateLimiter.RateLimitStatus} for the X-RateLimit headers. */
+    public static final String RATE_LIMIT = "wagatewayRateLimit";
+    /** How the request authenticated: hmac, api_key or none. */
+    public static final String AUTH_METHOD = "wagatewayAuthMethod";
+    /** The session id from /webhook/{sessionId}; absent on the universal endpoint. */
+    public static final String PATH_SESSION_ID = "pathSessionId";
+    /** The normalised {@link dev.wagateway.events.EventEnvelope}. */
+    public static final String ENVELOPE = "envelope";
+    /** The archived event id: the new one, or the original's for a duplicate. */
+    public static final String STORED_EVENT_ID = "storedEventId";
+    /** Set when the delivery repeats an accepted one. */
+    public static final String DUPLICATE = "duplicate";
+
+    private IntakeExchange() {
+    }
+
+    /** The servlet request with its body still unread (see {@link DeferredBodyFilter}). */
+    public static HttpServletRequest servletRequest(Exchange exchange) {
+        HttpServletRequest request = exchange.getIn().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request == null) {
+            throw new IllegalStateException("not an HTTP exchange");
+        }
+        Object original = request.getAttribute(DeferredBodyFilter.ORIGINAL_REQUEST);
+        return original instanceof HttpServletRequest r ? r : request;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.wagateway.intake;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.events.EventTypes;
+import dev.wagateway.security.RateLimiter;
+import dev.wagateway.security.WebhookAuthenticator;
+
+/**
+ * Writes every answer of the webhook endpoints as SPEC.md's JSON. Each answer starts from a message with no
+ * headers, so nothing the client sent (its API key, its signature) is echoed back, and no error answer carries
+ * more than a code and a fixed message: never an exception text, a secret or SQL.
+ */
+public class IntakeResponses {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeResponses.class);
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final WebhookAuthenticator authenticator;
+    private final MeterRegistry meters;
+
+    public IntakeResponses(WebhookAuthenticator authenticator, MeterRegistry meters) {
+        this.authenticator = authenticator;
+        this.meters = meters;
+    }
+
+    /** 200: stored (and routed), or recognised as a repeat of a stored delivery. */
+    public void accepted(Exchange exchange) {
+        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        boolean duplicate = exchange.getProperty(IntakeExchange.DUPLICATE, false, Boolean.class);
+        ObjectNode body = mapper.createObjectNode()
+                .put("success", true)
+                .put("eventId", exchange.getProperty(IntakeExchange.STORED_EVENT_ID, String.class))
+                .put("sessionId", envelope.sessionId())
+                .put("event", envelope.event());
+        if (duplicate) {
+            body.put("duplicate", true);
+        }
+        meters.counter("wagateway.intake.accepted", "event", envelope.event(), "duplicate", Boolean.toString(duplicate))
+                .increment();
+        write(exchange, 200, body, Map.of());
+    }
+
+    /** 4xx/503 for a {@link WebhookRejection} thrown by any intake check. */
+    public void rejected(Exchange exchange) {
+        WebhookRejection rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRejection.class);
+        meters.counter("wagateway.intake.rejected", "code", rejection.code()).increment();
+        write(exchange, rejection.status(), error(rejection.code(), rejection.getMessage()), rejection.headers());
+    }
+
+    /** 500 for anything unforeseen; the cause goes to the log only. */
+    public void internalError(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        log.error("webhook request failed unexpectedly", cause);
+        meters.counter("wagateway.intake.rejected", "code", "internal_error").increment();
+        write(exchange, 500, error("internal_error", "the gateway could not handle this request"), Map.of());
+    }
+
+    /** GET on a webhook endpoint: is it there, what does it take, must posts be signed. Never a secret. */
+    public void availability(Exchange exchange) {
+        String pathSessionId = exchange.getProperty(IntakeExchange.PATH_SESSION_ID, String.class);
+        ObjectNode body = mapper.createObjectNode()
+                .put("success", true)
+                .put("status", "available")
+                .put("endpoint", pathSessionId == null ? "/api/whatsapp/webhook" : "/api/whatsapp/webhook/" + pathSessionId)
+                .put("method", "POST");
+        if (pathSessionId != null) {
+            body.put("sessionId", pathSessionId);
+        }
+        body.putArray("formats").add("universal").add("whatsapp-api").add("path");
+        EventTypes.ROUTED.forEach(body.putArray("supportedEvents")::add);
+        body.put("acceptsOtherEvents", true);
+        body.put("signatureRequired", authenticator.isSignatureRequired());
+        body.put("signatureAccepted", authenticator.acceptsSignature());
+        body.put("apiKeyAccepted", authenticator.acceptsApiKey());
+        body.put("authenticationRequired", !authenticator.isDevelopmentMode());
+        write(exchange, 200, body, Map.of());
+    }
+
+    private ObjectNode error(String code, String message) {
+        return mapper.createObjectNode().put("success", false).put("error", code).put("message", message);
+    }
+
+    private void write(Exchange exchange, int status, ObjectNode body, Map<String, String> headers) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        RateLimiter.RateLimitStatus limit = exchange.getProperty(IntakeExchange.RATE_LIMIT, RateLimiter.RateLimitStatus.class);
+        if (limit != null) {
+            message.setHeader("X-RateLimit-Limit", Integer.toString(limit.limit()));
+            message.setHeader("X-RateLimit-Remaining", Long.toString(limit.remaining()));
+        }
+        headers.forEach(message::setHeader);
+        try {
+            message.setBody(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.wagateway.security;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import dev.wagateway.config.GatewayProperties;
+import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.intake.WebhookRejection;
+
+/**
+ * First check of the intake: one token per request from the client IP's bucket. Trusted sender addresses (the
+ * WhatsApp servers, which carry every session's traffic and never retry) get their own, higher limit.
+ * Records the client IP and the decision on the exchange for the envelope and the X-RateLimit headers.
+ */
+public class RateLimiter implements Processor {
+
+    private final RateLimitStore store;
+    private final ClientAddressResolver resolver;
+    private final List<Cidr> trustedSenders;
+    private final int perMinute;
+    private final int trustedPerMinute;
+
+    public RateLimiter(GatewayProperties properties, RateLimitStore store) {
+        GatewayProperties.RateLimit config = properties.getRateLimit();
+        this.store = store;
+        this.resolver = new ClientAddressResolver(Cidr.parseAll(config.getTrustedProxies()));
+        this.trustedSenders = Cidr.parseAll(config.getTrustedSenders());
+        this.perMinute = config.getPerMinute();
+        this.trustedPerMinute = config.getTrustedPerMinute();
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        HttpServletRequest request = IntakeExchange.servletRequest(exchange);
+        InetAddress client = resolver.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        String ip = client.getHostAddress();
+        exchange.setProperty(IntakeExchange.CLIENT_IP, ip);
+
+        boolean trusted = Cidr.anyContains(trustedSenders, client);
+        int limit = trusted ? trustedPerMinute : perMinute;
+        RateLimitStore.Decision decision = store.tryAcquire((trusted ? "trusted:" : "ip:") + ip, limit);
+        exchange.setProperty(IntakeExchange.RATE_LIMIT, new RateLimitStatus(limit, decision.remaining()));
+        if (!decision.allowed()) {
+            throw new WebhookRejection(429, "rate_limited",
+                    "too many requests from this address; retry after " + decision.retryAfterSeconds() + " s",
+                    Map.of("Retry-After", Long.toString(decision.retryAfterSeconds())));
+        }
+    }
+
+    /** What the X-RateLimit-Limit and X-RateLimit-Remaining response headers say. */
+    public record RateLimitStatus(int limit, long remaining) {
+    }
+}

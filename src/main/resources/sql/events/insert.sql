@@ -1,0 +1,2 @@
+INSERT INTO wa_events (event_id, session_id, event, format, source_ip, auth_method, received_at, data_json, body_sha256, delivery_id, status)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')

@@ -1,0 +1,1 @@
+UPDATE wa_events SET status = ?, processed_at = ?, error = NULL WHERE event_id = ?
