@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.Processor;
 
 import dev.wagateway.events.EventEnvelope;
@@ -21,6 +23,7 @@ import dev.wagateway.store.UnstorableEventException;
  */
 public class EventArchiver implements Processor {
 
+    private static final Logger log = LoggerFactory.getLogger(EventArchiver.class);
     private static final int MAX_DELIVERY_ID = 200;
 
     private final EventArchive archive;
@@ -41,6 +44,8 @@ public class EventArchiver implements Processor {
             stored = archive.store(envelope, dedupeKey, deliveryId,
                     exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class));
         } catch (StorageUnavailableException e) {
+            log.warn("event {} of session {} not stored, answered 503: {}", envelope.eventId(), envelope.sessionId(),
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             throw new WebhookRejection(503, "storage_unavailable",
                     "the event could not be stored; retry later", Map.of("Retry-After", "5"));
         } catch (UnstorableEventException e) {

@@ -8,9 +8,8 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
 /**
- * Token buckets per key in this JVM (Bucket4j, lock-free). Bounded: when more keys than {@code maxKeys} are
- * tracked, buckets that are full again (their client went quiet) are dropped; a bucket that is full carries no
- * state worth keeping, so dropping it changes no decision.
+ * Token buckets per key in this JVM (Bucket4j, lock-free). Bounded to {@code maxKeys} keys, so a flood of
+ * source addresses cannot exhaust the heap; see {@link #evictIdle()} for what is forgotten first.
  */
 public class InMemoryRateLimitStore implements RateLimitStore {
 
@@ -44,9 +43,14 @@ public class InMemoryRateLimitStore implements RateLimitStore {
     }
 
     private void evictIdle() {
+        // First the clients that went quiet (full bucket: nothing to remember), then those not being limited
+        // right now; clients that have spent their tokens are kept as long as possible, they are the point.
         buckets.entrySet().removeIf(e -> e.getValue().bucket.getAvailableTokens() >= e.getValue().perMinute);
         if (buckets.size() >= maxKeys) {
-            // Every tracked client is active: forget the lot rather than grow without bound.
+            buckets.entrySet().removeIf(e -> e.getValue().bucket.getAvailableTokens() > 0);
+        }
+        if (buckets.size() >= maxKeys) {
+            // Every tracked client is being limited: forget them rather than grow without bound.
             buckets.clear();
         }
     }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.wagateway.events.EventEnvelope;
@@ -72,6 +73,9 @@ public class EventArchive {
             if (isDataError(ex)) {
                 throw new UnstorableEventException("the database refused a value of this event", ex);
             }
+            throw new StorageUnavailableException("could not store event " + e.eventId(), ex);
+        } catch (TransactionException ex) {
+            // No connection to begin with, or the commit/rollback itself failed: nothing is known to be stored.
             throw new StorageUnavailableException("could not store event " + e.eventId(), ex);
         }
     }

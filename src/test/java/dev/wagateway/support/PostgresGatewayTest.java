@@ -1,0 +1,61 @@
+package dev.wagateway.support;
+
+import java.util.Map;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.wagateway.GatewayApplication;
+
+/**
+ * The whole gateway on a random port with the repository's routes/ and a fresh database on the real PostgreSQL
+ * server; tests drive it over HTTP and read the tables back. Subclasses add settings with @TestPropertySource.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class PostgresGatewayTest {
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    protected WebhookClient client;
+
+    @DynamicPropertySource
+    static void freshDatabase(DynamicPropertyRegistry registry) {
+        String url = TestPostgres.createDatabase("it");
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> TestPostgres.USER);
+        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
+    }
+
+    @BeforeEach
+    void connectClient() {
+        client = new WebhookClient(port);
+    }
+
+    protected Map<String, Object> eventRow(String eventId) {
+        return jdbc.queryForMap("SELECT * FROM wa_events WHERE event_id = ?", eventId);
+    }
+
+    protected Map<String, Object> sessionRow(String sessionId) {
+        return jdbc.queryForMap("SELECT * FROM wa_sessions WHERE session_id = ?", sessionId);
+    }
+
+    protected long count(String table) {
+        return jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
+    }
+
+    /** Rows of every table a request could touch, to show that a refused request changed nothing. */
+    protected long allRows() {
+        return count("wa_events") + count("wa_sessions") + count("wa_event_dedupe");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.wagateway.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * Fresh databases on the real PostgreSQL server the tests run against ({@code -Dtest.postgres.url}, default
+ * 127.0.0.1:5432, user postgres). There is no skip: when PostgreSQL is not there, these tests fail.
+ */
+public final class TestPostgres {
+
+    public static final String SERVER_URL = System.getProperty("test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    public static final String USER = System.getProperty("test.postgres.user", "postgres");
+    public static final String PASSWORD = System.getProperty("test.postgres.password", "");
+
+    private TestPostgres() {
+    }
+
+    /** Creates an empty database, dropped again when the test JVM exits; returns its JDBC URL. */
+    public static String createDatabase(String purpose) {
+        String name = ("wagw_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
+        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL is required for this test and is not reachable at " + SERVER_URL
+                    + " (start it: pg_ctlcluster --skip-systemctl-redirect <version> main start)", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name)));
+        return urlOf(name);
+    }
+
+    public static String urlOf(String database) {
+        int slash = SERVER_URL.lastIndexOf('/');
+        String base = SERVER_URL.substring(0, slash + 1);
+        int query = SERVER_URL.indexOf('?', slash);
+        return base + database + (query < 0 ? "" : SERVER_URL.substring(query));
+    }
+
+    private static void drop(String name) {
+        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException ignored) {
+            // Best effort at exit; a leftover test database harms nothing.
+        }
+    }
+}
