@@ -10,7 +10,11 @@ import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.nio.file.Path;
+
 import dev.wagateway.events.EventStatusRecorder;
+import dev.wagateway.events.MediaColumns;
+import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
@@ -21,6 +25,7 @@ import dev.wagateway.security.RateLimitStore;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.store.EventArchive;
+import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.SqlCatalog;
 
 /**
@@ -85,6 +90,21 @@ public class GatewayConfiguration {
     @Bean
     EventStatusRecorder eventStatus(EventArchive archive) {
         return new EventStatusRecorder(archive);
+    }
+
+    @Bean
+    MessageColumns messageColumns() {
+        return new MessageColumns();
+    }
+
+    @Bean
+    MediaStore mediaStore(GatewayProperties properties) {
+        return new MediaStore(Path.of(properties.getMedia().getDir()));
+    }
+
+    @Bean
+    MediaColumns mediaColumns(MessageColumns messages, MediaStore store) {
+        return new MediaColumns(messages, store);
     }
 
     @Bean

@@ -16,10 +16,55 @@ public class GatewayProperties {
     private final Security security = new Security();
     private final RateLimit rateLimit = new RateLimit();
     private final Intake intake = new Intake();
+    private final Media media = new Media();
+    private final Api api = new Api();
+    private final Retention retention = new Retention();
 
     public Security getSecurity() { return security; }
     public RateLimit getRateLimit() { return rateLimit; }
     public Intake getIntake() { return intake; }
+    public Media getMedia() { return media; }
+    public Api getApi() { return api; }
+    public Retention getRetention() { return retention; }
+
+    public static class Media {
+        /** Where media files are written, named by their SHA-256. */
+        private String dir = "./data/media";
+
+        public String getDir() { return dir; }
+        public void setDir(String dir) { this.dir = dir; }
+    }
+
+    public static class Api {
+        /** Bearer key of the read API; unset = the read API is off. */
+        private String adminKey;
+        /** Page size when the client asks for none, and the most it may ask for. */
+        private int defaultPageSize = 50;
+        private int maxPageSize = 500;
+
+        public String getAdminKey() { return adminKey; }
+        public void setAdminKey(String adminKey) { this.adminKey = adminKey; }
+        public int getDefaultPageSize() { return defaultPageSize; }
+        public void setDefaultPageSize(int defaultPageSize) { this.defaultPageSize = defaultPageSize; }
+        public int getMaxPageSize() { return maxPageSize; }
+        public void setMaxPageSize(int maxPageSize) { this.maxPageSize = maxPageSize; }
+    }
+
+    public static class Retention {
+        /** Archived events older than this many days are deleted; 0 keeps them forever. Domain tables are kept. */
+        private int archiveDays = 90;
+        /** Rows deleted per statement, so a purge never holds long locks. */
+        private int batchSize = 1000;
+        /** How often the purge runs. */
+        private Duration interval = Duration.ofHours(1);
+
+        public int getArchiveDays() { return archiveDays; }
+        public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+    }
 
     public static class Security {
         /** HMAC-SHA256 secret; when set, POSTs must carry X-Webhook-Signature (or a valid API key). */
