@@ -12,6 +12,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.file.Path;
 
+import dev.wagateway.api.AdminAuthenticator;
+import dev.wagateway.api.QrRenderer;
+import dev.wagateway.api.ReadApi;
+import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.EventStatusRecorder;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MessageColumns;
@@ -105,6 +109,21 @@ public class GatewayConfiguration {
     @Bean
     MediaColumns mediaColumns(MessageColumns messages, MediaStore store) {
         return new MediaColumns(messages, store);
+    }
+
+    @Bean
+    AdminAuthenticator adminAuthenticator(GatewayProperties properties) {
+        return new AdminAuthenticator(properties);
+    }
+
+    @Bean
+    ReadQueries readQueries(SqlCatalog sql) {
+        return new ReadQueries(sql);
+    }
+
+    @Bean
+    ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, MediaStore media, GatewayProperties properties) {
+        return new ReadApi(jdbc, queries, new QrRenderer(), media, properties);
     }
 
     @Bean

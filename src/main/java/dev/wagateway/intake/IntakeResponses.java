@@ -13,6 +13,7 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.wagateway.config.HttpReply;
 import dev.wagateway.events.EventEnvelope;
 import dev.wagateway.events.EventTypes;
 import dev.wagateway.security.RateLimiter;
@@ -94,16 +95,12 @@ public class IntakeResponses {
     }
 
     private void write(Exchange exchange, int status, ObjectNode body, Map<String, String> headers) {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        Message message = HttpReply.reset(exchange, status, "application/json", headers);
         RateLimiter.RateLimitStatus limit = exchange.getProperty(IntakeExchange.RATE_LIMIT, RateLimiter.RateLimitStatus.class);
         if (limit != null) {
             message.setHeader("X-RateLimit-Limit", Integer.toString(limit.limit()));
             message.setHeader("X-RateLimit-Remaining", Long.toString(limit.remaining()));
         }
-        headers.forEach(message::setHeader);
         try {
             message.setBody(mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {

@@ -1,0 +1,102 @@
+package dev.wagateway.api;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wagateway.store.SqlCatalog;
+
+/**
+ * The read API's SQL: a named base statement from sql/api/ plus the optional filters a request names, so each
+ * query carries only the conditions it needs and stays on an index (ReadQueriesPlanTest checks the plans).
+ */
+public class ReadQueries {
+
+    /** A statement and its positional arguments. */
+    public record Query(String sql, List<Object> args) {
+    }
+
+    public record Page(int limit, int offset) {
+    }
+
+    private final SqlCatalog sql;
+
+    public ReadQueries(SqlCatalog sql) {
+        this.sql = sql;
+    }
+
+    public Query sessions(Page page) {
+        return new Query(sql.get("api/sessions") + " ORDER BY s.updated_at DESC, s.session_id LIMIT ? OFFSET ?",
+                List.of(page.limit(), page.offset()));
+    }
+
+    public Query session(String sessionId) {
+        return new Query(sql.get("api/sessions") + " WHERE s.session_id = ?", List.of(sessionId));
+    }
+
+    public Query sessionQr(String sessionId) {
+        return new Query(sql.get("api/session-qr"), List.of(sessionId));
+    }
+
+    public Query messages(String sessionId, String chat, Boolean fromMe, Long sinceEpochSeconds, Page page) {
+        StringBuilder q = new StringBuilder(sql.get("api/messages")).append(" WHERE m.session_id = ?");
+        List<Object> args = new ArrayList<>(List.of(sessionId));
+        if (chat != null) {
+            q.append(" AND m.chat_id = ?");
+            args.add(chat);
+        }
+        if (fromMe != null) {
+            q.append(" AND m.from_me = ?");
+            args.add(fromMe);
+        }
+        if (sinceEpochSeconds != null) {
+            q.append(" AND m.msg_timestamp >= ?");
+            args.add(sinceEpochSeconds);
+        }
+        q.append(" ORDER BY m.msg_timestamp DESC, m.message_id DESC LIMIT ? OFFSET ?");
+        args.add(page.limit());
+        args.add(page.offset());
+        return new Query(q.toString(), args);
+    }
+
+    public Query message(String messageId) {
+        return new Query(sql.get("api/messages") + " WHERE m.message_id = ? ORDER BY m.updated_at DESC", List.of(messageId));
+    }
+
+    public Query media(String sha256) {
+        return new Query(sql.get("api/media"), List.of(sha256));
+    }
+
+    public Query events(String sessionId, String event, String status, OffsetDateTime since, Page page) {
+        StringBuilder q = new StringBuilder(sql.get("api/events"));
+        List<Object> args = new ArrayList<>();
+        String glue = " WHERE ";
+        if (sessionId != null) {
+            q.append(glue).append("e.session_id = ?");
+            args.add(sessionId);
+            glue = " AND ";
+        }
+        if (event != null) {
+            q.append(glue).append("e.event = ?");
+            args.add(event);
+            glue = " AND ";
+        }
+        if (status != null) {
+            q.append(glue).append("e.status = ?");
+            args.add(status);
+            glue = " AND ";
+        }
+        if (since != null) {
+            q.append(glue).append("e.received_at >= ?");
+            args.add(since);
+        }
+        q.append(" ORDER BY e.received_at DESC, e.event_id DESC LIMIT ? OFFSET ?");
+        args.add(page.limit());
+        args.add(page.offset());
+        return new Query(q.toString(), args);
+    }
+
+    public Query event(String eventId) {
+        return new Query(sql.get("api/event"), List.of(eventId));
+    }
+}

@@ -1,0 +1,1 @@
+SELECT sha256, mimetype, size_bytes FROM wa_media WHERE sha256 = ?

@@ -1,0 +1,1 @@
+SELECT session_id, status, qr, qr_at FROM wa_sessions WHERE session_id = ?
