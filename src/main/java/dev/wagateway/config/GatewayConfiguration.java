@@ -18,6 +18,7 @@ import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.EventStatusRecorder;
 import dev.wagateway.events.MediaColumns;
+import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.intake.DeferredBodyFilter;
@@ -104,6 +105,11 @@ public class GatewayConfiguration {
     @Bean
     MediaStore mediaStore(GatewayProperties properties) {
         return new MediaStore(Path.of(properties.getMedia().getDir()));
+    }
+
+    @Bean
+    MediaExtractor mediaExtractor(MediaStore store) {
+        return new MediaExtractor(store);
     }
 
     @Bean

@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The one shape every route sees, whichever of the three payload formats the sender used (SPEC.md).
- * {@code dataJson} is {@code data} serialised once, for storage; {@code bodySha256} identifies the exact body.
+ * {@code bodySha256} identifies the exact body.
  */
 public record EventEnvelope(
         String eventId,
         String sessionId,
         String event,
         JsonNode data,
-        String dataJson,
         OffsetDateTime receivedAt,
         PayloadFormat format,
         String sourceIp,

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
 
@@ -15,8 +14,8 @@ import dev.wagateway.store.MediaStore;
 /**
  * For the media event: writes data.messageMedia.data (base64) to the content-addressed {@link MediaStore} and
  * returns the named parameters for sql/messages/ and sql/media/: the message's columns plus the file's hash, size,
- * mimetype and original name (kept as metadata only, never as a path). Also gives the event's data with the
- * base64 replaced by a reference to the stored file, so the archive does not keep the file twice.
+ * mimetype and original name (kept as metadata only, never as a path). Normally the {@link MediaExtractor} has
+ * already stored the file on the intake; this decodes it only for an event archived with its base64.
  */
 public class MediaColumns {
 
@@ -33,21 +32,24 @@ public class MediaColumns {
     public Map<String, Object> media(Exchange exchange) throws IOException {
         EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
         JsonNode media = envelope.data().path("messageMedia");
-        JsonNode base64 = media.path("data");
-        if (!base64.isTextual()) {
-            throw new IllegalArgumentException("data.messageMedia.data is missing or not a base64 string");
-        }
         Map<String, Object> columns = messages.message(exchange);
-        MediaStore.StoredFile file = store.store(base64.textValue());
+        MediaStore.StoredFile file;
+        String stored = MediaStore.hashOf(MessageColumns.textOrNull(media.path("storedAs")));
+        if (stored != null) {
+            // Already written by the MediaExtractor on the intake.
+            file = new MediaStore.StoredFile(stored, store.size(stored));
+        } else {
+            JsonNode base64 = media.path("data");
+            if (!base64.isTextual()) {
+                throw new IllegalArgumentException("data.messageMedia.data is missing or not a base64 string");
+            }
+            file = store.store(base64.textValue());
+        }
 
         columns.put("media_sha256", file.sha256());
         columns.put("media_size", file.size());
         columns.put("media_mimetype", mimetype(MessageColumns.textOrNull(media.path("mimetype"))));
         columns.put("media_filename", filename(MessageColumns.textOrNull(media.path("filename"))));
-
-        ObjectNode compacted = envelope.data().deepCopy();
-        ((ObjectNode) compacted.path("messageMedia")).putNull("data").put("storedAs", "media/" + file.sha256());
-        columns.put("compacted_data_json", compacted.toString());
         return columns;
     }
 

@@ -47,13 +47,18 @@ public class PayloadNormaliser implements Processor {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         String pathSessionId = exchange.getProperty(IntakeExchange.PATH_SESSION_ID, String.class);
         String sourceIp = exchange.getProperty(IntakeExchange.CLIENT_IP, String.class);
-        EventEnvelope envelope = normalise(body, pathSessionId, sourceIp);
+        EventEnvelope envelope = normalise(body, pathSessionId, sourceIp, exchange);
         exchange.setProperty(IntakeExchange.ENVELOPE, envelope);
         exchange.getMessage().setBody(envelope);
     }
 
     public EventEnvelope normalise(byte[] body, String pathSessionId, String sourceIp) {
-        JsonNode root = parse(body);
+        return normalise(body, pathSessionId, sourceIp, null);
+    }
+
+    private EventEnvelope normalise(byte[] body, String pathSessionId, String sourceIp, Exchange exchange) {
+        LargeMediaLocator.Range media = locateMedia(body);
+        JsonNode root = parse(body, media != null);
 
         JsonNode eventNode = root.get("event");
         boolean namedByEvent = eventNode != null && !eventNode.isNull();
@@ -90,27 +95,40 @@ public class PayloadNormaliser implements Processor {
             format = namedByEvent ? PayloadFormat.UNIVERSAL : PayloadFormat.WHATSAPP_API;
         }
 
+        if (media != null && !"media".equals(event)) {
+            // Not a media event after all: nothing may be left out of its data.
+            root = parse(body, false);
+            media = null;
+        }
+        if (media != null && exchange != null) {
+            exchange.setProperty(IntakeExchange.MEDIA_BASE64, media.view(body));
+        }
         JsonNode data = root.get("data");
         if (data == null || data.isNull()) {
             data = JsonNodeFactory.instance.objectNode();
         }
-        String dataJson;
-        try {
-            dataJson = mapper.writeValueAsString(data);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not serialise parsed data", e);
-        }
-        return new EventEnvelope(UUID.randomUUID().toString(), sessionId, event, data, dataJson,
+        return new EventEnvelope(UUID.randomUUID().toString(), sessionId, event, data,
                 OffsetDateTime.now(ZoneOffset.UTC), format, sourceIp, Digests.sha256Hex(body));
     }
 
-    private JsonNode parse(byte[] body) {
+    private LargeMediaLocator.Range locateMedia(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return LargeMediaLocator.locate(mapper, body);
+        } catch (IOException e) {
+            return null; // not valid JSON: the full parse says so
+        }
+    }
+
+    private JsonNode parse(byte[] body, boolean withoutMedia) {
         if (body == null || body.length == 0) {
             throw WebhookRejection.badRequest("invalid_json", "the request body is empty");
         }
         JsonNode root;
         try {
-            root = mapper.readTree(body);
+            root = withoutMedia ? LargeMediaLocator.readWithout(mapper, body) : mapper.readTree(body);
         } catch (IOException e) {
             // Jackson's message quotes the input; say only where it broke.
             throw WebhookRejection.badRequest("invalid_json", "the request body is not valid JSON");

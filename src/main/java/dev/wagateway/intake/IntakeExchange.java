@@ -19,6 +19,8 @@ public final class IntakeExchange {
     public static final String ENVELOPE = "envelope";
     /** The archived event id: the new one, or the original's for a duplicate. */
     public static final String STORED_EVENT_ID = "storedEventId";
+    /** A large media file's base64, left out of the parsed envelope and read from the raw body instead. */
+    public static final String MEDIA_BASE64 = "wagatewayMediaBase64";
     /** Set when the delivery repeats an accepted one. */
     public static final String DUPLICATE = "duplicate";
 

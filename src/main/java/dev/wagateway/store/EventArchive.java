@@ -61,7 +61,7 @@ public class EventArchive {
                     return new Stored(original.isEmpty() ? e.eventId() : original.get(0), true);
                 }
                 jdbc.update(sql.get("events/insert"), e.eventId(), e.sessionId(), e.event(), e.formatName(),
-                        e.sourceIp(), authMethod, e.receivedAt(), e.dataJson(), e.bodySha256(), deliveryId);
+                        e.sourceIp(), authMethod, e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId);
                 if (!knownSessions.contains(e.sessionId())) {
                     jdbc.update(sql.get("sessions/ensure"), e.sessionId(), e.receivedAt(), e.receivedAt());
                 }

@@ -81,6 +81,27 @@ public class MediaStore {
         }
     }
 
+    private static final String REFERENCE_PREFIX = "media/";
+
+    /** How an archived event names a stored file: {@code media/<sha256>}. */
+    public static String reference(String sha256) {
+        return REFERENCE_PREFIX + sha256;
+    }
+
+    /** The hash in a {@link #reference(String)}, or null when the text is not one. */
+    public static String hashOf(String reference) {
+        if (reference == null || !reference.startsWith(REFERENCE_PREFIX)) {
+            return null;
+        }
+        String hash = reference.substring(REFERENCE_PREFIX.length());
+        return SHA256.matcher(hash).matches() ? hash : null;
+    }
+
+    /** The size of a stored file. */
+    public long size(String sha256) throws IOException {
+        return Files.size(find(sha256).orElseThrow(() -> new IOException("media file " + sha256 + " is missing")));
+    }
+
     /** The file of a hash, when the hash is well-formed and the file is there. */
     public Optional<Path> find(String sha256) {
         if (sha256 == null || !SHA256.matcher(sha256).matches()) {

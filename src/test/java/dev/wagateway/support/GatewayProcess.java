@@ -1,0 +1,124 @@
+package dev.wagateway.support;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway in a JVM of its own, started from the test class path with the JVM options a test chooses (a
+ * bounded heap), and GC logging so the test can read the heap's high-water mark.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    private final Process process;
+    private final int port;
+    private final Path gcLog;
+    private final Path output;
+
+    private GatewayProcess(Process process, int port, Path gcLog, Path output) {
+        this.process = process;
+        this.port = port;
+        this.gcLog = gcLog;
+        this.output = output;
+    }
+
+    public static GatewayProcess start(List<String> jvmOptions, List<String> arguments) throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory("wagw-process");
+        Path gcLog = dir.resolve("gc.log");
+        Path output = dir.resolve("out.log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Xlog:gc:file=" + gcLog);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.wagateway.GatewayApplication");
+        command.add("--server.port=" + port);
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        GatewayProcess gateway = new GatewayProcess(process, port, gcLog, output);
+        gateway.awaitUp();
+        return gateway;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The largest heap occupancy any GC found before collecting, in MB. */
+    public long peakHeapMb() throws IOException {
+        long peak = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = GC_LINE.matcher(line);
+            if (m.find()) {
+                peak = Math.max(peak, Long.parseLong(m.group(1)));
+            }
+        }
+        return peak;
+    }
+
+    public String output() throws IOException {
+        return Files.readString(output);
+    }
+
+    private void awaitUp() throws IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("gateway exited: " + output());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/whatsapp/webhook")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        close();
+        throw new IOException("gateway did not come up in 90 s: " + output());
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
