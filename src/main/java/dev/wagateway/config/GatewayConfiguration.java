@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.file.Path;
+import java.time.Clock;
 
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.QrRenderer;
@@ -29,6 +30,7 @@ import dev.wagateway.security.InMemoryRateLimitStore;
 import dev.wagateway.security.RateLimitStore;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.store.ArchiveRetention;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.SqlCatalog;
@@ -115,6 +117,12 @@ public class GatewayConfiguration {
     @Bean
     MediaColumns mediaColumns(MessageColumns messages, MediaStore store) {
         return new MediaColumns(messages, store);
+    }
+
+    @Bean
+    ArchiveRetention archiveRetention(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties) {
+        GatewayProperties.Retention retention = properties.getRetention();
+        return new ArchiveRetention(jdbc, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC());
     }
 
     @Bean

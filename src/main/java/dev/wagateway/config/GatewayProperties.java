@@ -55,8 +55,9 @@ public class GatewayProperties {
         private int archiveDays = 90;
         /** Rows deleted per statement, so a purge never holds long locks. */
         private int batchSize = 1000;
-        /** How often the purge runs. */
+        /** How often the purge runs, and how long after start-up it first runs. */
         private Duration interval = Duration.ofHours(1);
+        private Duration initialDelay = Duration.ofMinutes(1);
 
         public int getArchiveDays() { return archiveDays; }
         public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }
@@ -64,6 +65,8 @@ public class GatewayProperties {
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
         public Duration getInterval() { return interval; }
         public void setInterval(Duration interval) { this.interval = interval; }
+        public Duration getInitialDelay() { return initialDelay; }
+        public void setInitialDelay(Duration initialDelay) { this.initialDelay = initialDelay; }
     }
 
     public static class Security {
