@@ -13,10 +13,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+
 import dev.wagateway.api.AdminAuthenticator;
+import dev.wagateway.api.DeadLetterApi;
 import dev.wagateway.api.QrRenderer;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
+import dev.wagateway.events.EventHeaders;
 import dev.wagateway.events.EventStatusRecorder;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
@@ -26,11 +31,18 @@ import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
 import dev.wagateway.intake.RequestBodyReader;
+import dev.wagateway.outputs.DeadLetterReplayer;
+import dev.wagateway.outputs.OutputCatalog;
+import dev.wagateway.outputs.OutputDispatcher;
+import dev.wagateway.outputs.OutputMessages;
+import dev.wagateway.outputs.OutputRoutes;
+import dev.wagateway.outputs.OutputStats;
 import dev.wagateway.security.InMemoryRateLimitStore;
 import dev.wagateway.security.RateLimitStore;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.store.ArchiveRetention;
+import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.SqlCatalog;
@@ -124,6 +136,57 @@ public class GatewayConfiguration {
         GatewayProperties.Retention retention = properties.getRetention();
         return new ArchiveRetention(jdbc, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC());
     }
+
+    // --- outputs -------------------------------------------------------------------------------------------
+
+    @Bean
+    OutputCatalog outputCatalog(GatewayProperties properties) {
+        return new OutputCatalog(properties);
+    }
+
+    @Bean
+    OutputRoutes outputRoutes(OutputCatalog catalog) {
+        return new OutputRoutes(catalog);
+    }
+
+    @Bean
+    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, CamelContext camel) {
+        return new OutputStats(catalog, routes, meters, camel);
+    }
+
+    /** Counts each failed delivery attempt (the outputs' dead-letter channel calls it before retrying). */
+    @Bean
+    Processor outputAttemptFailed(OutputStats stats) {
+        return exchange -> stats.failed(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class));
+    }
+
+    @Bean
+    OutputMessages outputMessages(OutputCatalog catalog) {
+        return new OutputMessages(catalog, new QrRenderer());
+    }
+
+    @Bean
+    DeadLetters deadLetters(JdbcTemplate jdbc, SqlCatalog sql) {
+        return new DeadLetters(jdbc, sql);
+    }
+
+    @Bean
+    OutputDispatcher outputDispatcher(OutputCatalog catalog, DeadLetters deadLetters, CamelContext camel) {
+        return new OutputDispatcher(catalog, deadLetters, camel);
+    }
+
+    @Bean
+    DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDispatcher dispatcher,
+            CamelContext camel) {
+        return new DeadLetterReplayer(deadLetters, catalog, dispatcher, camel);
+    }
+
+    @Bean
+    DeadLetterApi deadLetterApi(DeadLetters deadLetters, DeadLetterReplayer replayer, GatewayProperties properties) {
+        return new DeadLetterApi(deadLetters, replayer, properties);
+    }
+
+    // --- read API ------------------------------------------------------------------------------------------
 
     @Bean
     AdminAuthenticator adminAuthenticator(GatewayProperties properties) {

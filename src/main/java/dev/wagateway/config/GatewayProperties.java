@@ -19,6 +19,7 @@ public class GatewayProperties {
     private final Media media = new Media();
     private final Api api = new Api();
     private final Retention retention = new Retention();
+    private final Outputs outputs = new Outputs();
 
     public Security getSecurity() { return security; }
     public RateLimit getRateLimit() { return rateLimit; }
@@ -26,6 +27,7 @@ public class GatewayProperties {
     public Media getMedia() { return media; }
     public Api getApi() { return api; }
     public Retention getRetention() { return retention; }
+    public Outputs getOutputs() { return outputs; }
 
     public static class Media {
         /** Where media files are written, named by their SHA-256. */

@@ -10,6 +10,10 @@ public final class EventHeaders {
     public static final String SESSION_ID = "WaSessionId";
     public static final String EVENT = "WaEvent";
     public static final String RECEIVED_AT = "WaReceivedAt";
+    /** The output an exchange is being delivered to (routes/outputs.yaml). */
+    public static final String OUTPUT = "WaOutput";
+    /** Set when a delivery is the replay of this dead letter. */
+    public static final String DEAD_LETTER_ID = "WaDeadLetterId";
 
     private EventHeaders() {
     }

@@ -1,0 +1,191 @@
+package dev.wagateway.api;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.wagateway.config.HttpReply;
+
+/** What every admin API answer shares: rows as camelCase JSON, paging, parameters, errors. */
+final class ApiSupport {
+
+    static final ObjectMapper mapper = new ObjectMapper();
+
+    private ApiSupport() {
+    }
+
+    static ArrayNode run(JdbcTemplate jdbc, ReadQueries.Query query) {
+        ArrayNode items = mapper.createArrayNode();
+        for (Map<String, Object> row : jdbc.queryForList(query.sql(), query.args().toArray())) {
+            items.add(toJson(row));
+        }
+        return items;
+    }
+
+    static ObjectNode toJson(Map<String, Object> row) {
+        ObjectNode node = mapper.createObjectNode();
+        row.forEach((column, value) -> {
+            if (column.equalsIgnoreCase("data_json")) {
+                node.set("data", parse((String) value));
+            } else if (column.equalsIgnoreCase("media_sha256") && value != null) {
+                node.put("mediaSha256", (String) value).put("mediaUrl", "/api/whatsapp/media/" + value);
+            } else {
+                node.set(camel(column), mapper.valueToTree(value instanceof Timestamp || value instanceof OffsetDateTime ? iso(value) : value));
+            }
+        });
+        return node;
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return json == null ? null : mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            return mapper.getNodeFactory().textNode(json);
+        }
+    }
+
+    static ObjectNode one(ArrayNode rows, String code, String message) {
+        if (rows.isEmpty()) {
+            throw ApiError.notFound(code, message);
+        }
+        return (ObjectNode) rows.get(0);
+    }
+
+    static void writePage(Exchange exchange, ArrayNode items, ReadQueries.Page page) {
+        ObjectNode body = mapper.createObjectNode();
+        body.set("items", items);
+        body.put("limit", page.limit()).put("offset", page.offset());
+        if (items.size() == page.limit()) {
+            body.put("nextOffset", page.offset() + page.limit());
+        } else {
+            body.putNull("nextOffset");
+        }
+        writeJson(exchange, 200, body);
+    }
+
+    static void writeJson(Exchange exchange, int status, JsonNode body) {
+        HttpReply.reset(exchange, status, "application/json", Map.of("Cache-Control", "no-store")).setBody(bytes(body));
+    }
+
+    static ObjectNode errorBody(String code, String message) {
+        return mapper.createObjectNode().put("success", false).put("error", code).put("message", message);
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ReadQueries.Page page(Exchange exchange, int defaultPageSize, int maxPageSize) {
+        int limit = integer(exchange, "limit", defaultPageSize);
+        int offset = integer(exchange, "offset", 0);
+        if (limit < 1 || limit > maxPageSize) {
+            throw ApiError.badParameter("limit must be between 1 and " + maxPageSize);
+        }
+        if (offset < 0 || offset > 1_000_000) {
+            throw ApiError.badParameter("offset must be between 0 and 1000000");
+        }
+        return new ReadQueries.Page(limit, offset);
+    }
+
+    static String param(Exchange exchange, String name) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        if (value == null || value.isBlank() || value.length() > 255) {
+            throw ApiError.badParameter(name + " is missing or too long");
+        }
+        return value;
+    }
+
+    static String optional(Exchange exchange, String name) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > 255) {
+            throw ApiError.badParameter(name + " is too long");
+        }
+        return value;
+    }
+
+    static int integer(Exchange exchange, String name, int fallback) {
+        String value = optional(exchange, name);
+        try {
+            return value == null ? fallback : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiError.badParameter(name + " must be a whole number");
+        }
+    }
+
+    static Boolean bool(Exchange exchange, String name) {
+        String value = optional(exchange, name);
+        if (value == null) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> Boolean.TRUE;
+            case "false", "0", "no" -> Boolean.FALSE;
+            default -> throw ApiError.badParameter(name + " must be true or false");
+        };
+    }
+
+    /** {@code since} as an ISO-8601 instant ({@code 2026-11-28T10:00:00Z}) or epoch seconds. */
+    static OffsetDateTime instant(Exchange exchange, String name) {
+        String value = optional(exchange, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return value.chars().allMatch(Character::isDigit)
+                    ? OffsetDateTime.ofInstant(Instant.ofEpochSecond(Long.parseLong(value)), ZoneOffset.UTC)
+                    : OffsetDateTime.parse(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw ApiError.badParameter(name + " must be an ISO-8601 time (2026-11-28T10:00:00Z) or epoch seconds");
+        }
+    }
+
+    static Long epochSeconds(Exchange exchange, String name) {
+        OffsetDateTime since = instant(exchange, name);
+        return since == null ? null : since.toEpochSecond();
+    }
+
+    static String iso(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.toInstant().toString();
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant().toString();
+        }
+        return value == null ? null : value.toString();
+    }
+
+    static String camel(String column) {
+        String lower = column.toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : lower.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.wagateway.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of the outputs ({@code gateway.outputs.*}): where routed events go beyond the database. Each output is
+ * off until its destination is configured. Every output shares the {@link Delivery} defaults unless it sets its own.
+ */
+public class Outputs {
+
+    private final Delivery delivery = new Delivery();
+    /** HTTP endpoints by name; FORWARD_URL / FORWARD_SECRET / FORWARD_EVENTS fill the one named "default". */
+    private Map<String, Http> http = new LinkedHashMap<>();
+    private final Kafka kafka = new Kafka();
+    private final Rabbitmq rabbitmq = new Rabbitmq();
+    private final Mail mail = new Mail();
+    private final DeadLetters deadLetters = new DeadLetters();
+
+    public Delivery getDelivery() { return delivery; }
+    public Map<String, Http> getHttp() { return http; }
+    public void setHttp(Map<String, Http> http) { this.http = http; }
+    public Kafka getKafka() { return kafka; }
+    public Rabbitmq getRabbitmq() { return rabbitmq; }
+    public Mail getMail() { return mail; }
+    public DeadLetters getDeadLetters() { return deadLetters; }
+
+    /** How each output delivers: its own queue and threads, retries with backoff, a circuit breaker. */
+    public static class Delivery {
+        /** Events waiting per output; a full queue dead-letters instead of slowing the webhook. */
+        private int queueSize = 10_000;
+        /** Threads per output. */
+        private int consumers = 4;
+        /** Attempts after the first. */
+        private int retries = 3;
+        private Duration retryDelay = Duration.ofMillis(500);
+        /** The most one attempt may take (Resilience4j time limiter). */
+        private Duration timeout = Duration.ofSeconds(10);
+        /** Circuit breaker: opens at this failure rate (%) over the last {@code windowSize} calls... */
+        private float failureRateThreshold = 50;
+        private int windowSize = 20;
+        /** ...once at least this many calls were made. */
+        private int minimumCalls = 10;
+        /** How long it stays open before letting a few calls test the output again. */
+        private Duration openDuration = Duration.ofSeconds(30);
+
+        public int getQueueSize() { return queueSize; }
+        public void setQueueSize(int queueSize) { this.queueSize = queueSize; }
+        public int getConsumers() { return consumers; }
+        public void setConsumers(int consumers) { this.consumers = consumers; }
+        public int getRetries() { return retries; }
+        public void setRetries(int retries) { this.retries = retries; }
+        public Duration getRetryDelay() { return retryDelay; }
+        public void setRetryDelay(Duration retryDelay) { this.retryDelay = retryDelay; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+        public float getFailureRateThreshold() { return failureRateThreshold; }
+        public void setFailureRateThreshold(float v) { this.failureRateThreshold = v; }
+        public int getWindowSize() { return windowSize; }
+        public void setWindowSize(int windowSize) { this.windowSize = windowSize; }
+        public int getMinimumCalls() { return minimumCalls; }
+        public void setMinimumCalls(int minimumCalls) { this.minimumCalls = minimumCalls; }
+        public Duration getOpenDuration() { return openDuration; }
+        public void setOpenDuration(Duration openDuration) { this.openDuration = openDuration; }
+    }
+
+    public static class Http {
+        private String url;
+        /** HMAC-SHA256 secret for X-Webhook-Signature on each forwarded request; unset = unsigned. */
+        private String secret;
+        /** Events to forward; empty = all. */
+        private List<String> events = new ArrayList<>();
+        private Duration timeout;
+
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getSecret() { return secret; }
+        public void setSecret(String secret) { this.secret = secret; }
+        public List<String> getEvents() { return events; }
+        public void setEvents(List<String> events) { this.events = events; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    }
+
+    public static class Kafka {
+        private String bootstrapServers;
+        /** Topic = prefix + event name, e.g. whatsapp.message. */
+        private String topicPrefix = "whatsapp.";
+        private List<String> events = new ArrayList<>();
+
+        public String getBootstrapServers() { return bootstrapServers; }
+        public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
+        public String getTopicPrefix() { return topicPrefix; }
+        public void setTopicPrefix(String topicPrefix) { this.topicPrefix = topicPrefix; }
+        public List<String> getEvents() { return events; }
+        public void setEvents(List<String> events) { this.events = events; }
+    }
+
+    public static class Rabbitmq {
+        private String uri;
+        /** Exchange = prefix + event name (a topic exchange); routing key = session id. */
+        private String exchangePrefix = "whatsapp.";
+        private List<String> events = new ArrayList<>();
+
+        public String getUri() { return uri; }
+        public void setUri(String uri) { this.uri = uri; }
+        public String getExchangePrefix() { return exchangePrefix; }
+        public void setExchangePrefix(String exchangePrefix) { this.exchangePrefix = exchangePrefix; }
+        public List<String> getEvents() { return events; }
+        public void setEvents(List<String> events) { this.events = events; }
+    }
+
+    public static class Mail {
+        private List<String> to = new ArrayList<>();
+        private String from = "whatsapp-gateway@localhost";
+        private List<String> events = new ArrayList<>(List.of("disconnected", "auth_failure"));
+        /** Also mail each new QR, attached as a PNG an operator can scan from the mail. */
+        private boolean qr;
+        private String smtpHost = "localhost";
+        private int smtpPort = 25;
+        private String smtpUsername;
+        private String smtpPassword;
+
+        public List<String> getTo() { return to; }
+        public void setTo(List<String> to) { this.to = to; }
+        public String getFrom() { return from; }
+        public void setFrom(String from) { this.from = from; }
+        public List<String> getEvents() { return events; }
+        public void setEvents(List<String> events) { this.events = events; }
+        public boolean isQr() { return qr; }
+        public void setQr(boolean qr) { this.qr = qr; }
+        public String getSmtpHost() { return smtpHost; }
+        public void setSmtpHost(String smtpHost) { this.smtpHost = smtpHost; }
+        public int getSmtpPort() { return smtpPort; }
+        public void setSmtpPort(int smtpPort) { this.smtpPort = smtpPort; }
+        public String getSmtpUsername() { return smtpUsername; }
+        public void setSmtpUsername(String smtpUsername) { this.smtpUsername = smtpUsername; }
+        public String getSmtpPassword() { return smtpPassword; }
+        public void setSmtpPassword(String smtpPassword) { this.smtpPassword = smtpPassword; }
+    }
+
+    public static class DeadLetters {
+        /** Retry pending dead letters on a schedule (off by default: replay is an operator's decision). */
+        private boolean autoRetry;
+        private Duration autoRetryInterval = Duration.ofMinutes(5);
+        /** Dead letters retried per scheduled run. */
+        private int autoRetryBatch = 100;
+
+        public boolean isAutoRetry() { return autoRetry; }
+        public void setAutoRetry(boolean autoRetry) { this.autoRetry = autoRetry; }
+        public Duration getAutoRetryInterval() { return autoRetryInterval; }
+        public void setAutoRetryInterval(Duration v) { this.autoRetryInterval = v; }
+        public int getAutoRetryBatch() { return autoRetryBatch; }
+        public void setAutoRetryBatch(int autoRetryBatch) { this.autoRetryBatch = autoRetryBatch; }
+    }
+}

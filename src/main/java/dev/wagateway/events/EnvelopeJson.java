@@ -1,0 +1,54 @@
+package dev.wagateway.events;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The envelope as the outputs send it (HTTP body, Kafka and RabbitMQ message) and as a dead letter keeps it:
+ * {@code {"eventId","sessionId","event","format","receivedAt","sourceIp","data"}}.
+ */
+public final class EnvelopeJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private EnvelopeJson() {
+    }
+
+    public static byte[] write(EventEnvelope e) {
+        ObjectNode node = MAPPER.createObjectNode()
+                .put("eventId", e.eventId())
+                .put("sessionId", e.sessionId())
+                .put("event", e.event())
+                .put("format", e.formatName())
+                .put("receivedAt", e.receivedAt().toInstant().toString())
+                .put("sourceIp", e.sourceIp());
+        node.set("data", e.data());
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public static EventEnvelope read(String json) {
+        try {
+            JsonNode n = MAPPER.readTree(json);
+            PayloadFormat format = PayloadFormat.UNIVERSAL;
+            for (PayloadFormat f : PayloadFormat.values()) {
+                if (f.wireName().equals(n.path("format").asText())) {
+                    format = f;
+                }
+            }
+            return new EventEnvelope(n.path("eventId").asText(), n.path("sessionId").asText(), n.path("event").asText(),
+                    n.path("data"), OffsetDateTime.parse(n.path("receivedAt").asText().replace("Z", "+00:00")), format,
+                    n.path("sourceIp").isNull() ? null : n.path("sourceIp").asText(null), null);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

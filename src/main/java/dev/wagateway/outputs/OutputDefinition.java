@@ -1,0 +1,33 @@
+package dev.wagateway.outputs;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One configured output: its name (unique), the route template that delivers to it (routes/outputs.yaml), the
+ * events it wants (empty = all) and the template's parameters.
+ */
+public record OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters) {
+
+    public boolean wants(String event) {
+        return events.isEmpty() || events.contains(event);
+    }
+
+    /** The queue in front of the output: the webhook only ever puts the event here and moves on. */
+    public String queueUri() {
+        return "seda:output-" + name + "?size=" + parameters.get("queueSize");
+    }
+
+    /** The same queue for a caller that waits for the delivery's outcome (replays); attempts bound the wait. */
+    public String queueUriAwaitingOutcome() {
+        return queueUri() + "&timeout=0";
+    }
+
+    public String routeId() {
+        return "output-" + name;
+    }
+
+    public String circuitBreakerBean() {
+        return "output-" + name + "-circuit";
+    }
+}

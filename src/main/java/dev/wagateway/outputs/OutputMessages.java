@@ -1,0 +1,82 @@
+package dev.wagateway.outputs;
+
+import java.util.Optional;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.util.ByteArrayDataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.attachment.AttachmentMessage;
+
+import dev.wagateway.api.QrRenderer;
+import dev.wagateway.config.Outputs;
+import dev.wagateway.events.EnvelopeJson;
+import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.security.HmacSha256;
+
+/**
+ * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),
+ * signed for HTTP endpoints that have a secret, and the alert e-mail (with the QR attached for qr events).
+ */
+public class OutputMessages {
+
+    private final OutputCatalog catalog;
+    private final QrRenderer qr;
+
+    public OutputMessages(OutputCatalog catalog, QrRenderer qr) {
+        this.catalog = catalog;
+        this.qr = qr;
+    }
+
+    /** Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret. */
+    public void envelope(Exchange exchange) {
+        EventEnvelope envelope = envelopeOf(exchange);
+        Message message = exchange.getMessage();
+        byte[] json = EnvelopeJson.write(envelope);
+        message.setBody(json);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader("X-Webhook-Event", envelope.event());
+        message.setHeader("X-Webhook-Session", envelope.sessionId());
+        message.setHeader("X-Webhook-Event-Id", envelope.eventId());
+        Optional<String> secret = catalog.httpSecret(OutputStats.output(exchange));
+        secret.ifPresent(s -> message.setHeader("X-Webhook-Signature", new HmacSha256(s).signatureHeader(json)));
+    }
+
+    /** A plain-text alert: subject names the session, the event and the reason. */
+    public void mail(Exchange exchange) {
+        EventEnvelope e = envelopeOf(exchange);
+        Outputs.Mail config = catalog.config().getMail();
+        String reason = e.firstText("reason,msg,message,state");
+        String subject = "[WhatsApp gateway] session " + e.sessionId() + ": " + e.event() + (reason == null ? "" : " (" + reason + ")");
+        StringBuilder text = new StringBuilder()
+                .append("Session:  ").append(e.sessionId()).append('\n')
+                .append("Event:    ").append(e.event()).append('\n')
+                .append("At:       ").append(e.receivedAt().toInstant()).append('\n');
+        if (reason != null) {
+            text.append("Reason:   ").append(reason).append('\n');
+        }
+        text.append("Event id: ").append(e.eventId()).append('\n');
+
+        Message message = exchange.getMessage();
+        message.setHeader("Subject", subject);
+        message.setHeader("To", String.join(",", config.getTo()));
+        message.setHeader("From", config.getFrom());
+        message.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        String code = "qr".equals(e.event()) ? e.text("qr") : null;
+        if (code != null) {
+            text.append("\nThe session waits for its phone. Scan the attached QR code with WhatsApp on the phone:\n"
+                    + "Settings, Linked devices, Link a device. A QR is valid for about 20 seconds; a newer one follows.\n");
+            exchange.getMessage(AttachmentMessage.class).addAttachment("whatsapp-qr-" + e.sessionId() + ".png",
+                    new DataHandler(new ByteArrayDataSource(qr.png(code), "image/png")));
+        }
+        message.setBody(text.toString());
+    }
+
+    private static EventEnvelope envelopeOf(Exchange exchange) {
+        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        return envelope != null ? envelope : exchange.getMessage().getBody(EventEnvelope.class);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.wagateway.outputs;
+
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.wagateway.config.Outputs;
+
+/**
+ * Creates one route per configured output from its route template in routes/outputs.yaml, once the YAML routes
+ * are loaded, each with a circuit breaker of its own (kept in a registry so health and metrics can read it).
+ */
+public class OutputRoutes implements CamelContextConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(OutputRoutes.class);
+
+    private final OutputCatalog catalog;
+    private final CircuitBreakerRegistry circuits;
+
+    public OutputRoutes(OutputCatalog catalog) {
+        this.catalog = catalog;
+        Outputs.Delivery d = catalog.config().getDelivery();
+        this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .failureRateThreshold(d.getFailureRateThreshold())
+                .slidingWindowSize(d.getWindowSize())
+                .minimumNumberOfCalls(d.getMinimumCalls())
+                .waitDurationInOpenState(d.getOpenDuration())
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+    }
+
+    public CircuitBreaker circuit(String output) {
+        return circuits.circuitBreaker(output);
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext context) {
+        for (OutputDefinition output : catalog.all()) {
+            context.getRegistry().bind(output.circuitBreakerBean(), circuit(output.name()));
+        }
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext context) {
+        for (OutputDefinition output : catalog.all()) {
+            try {
+                context.addRouteFromTemplate(output.routeId(), output.template(), output.parameters());
+                log.info("output {} on (events: {})", output.name(), output.events().isEmpty() ? "all" : output.events());
+            } catch (Exception e) {
+                throw new IllegalStateException("could not create the route of output " + output.name(), e);
+            }
+        }
+    }
+
+    /** For tests and operators: how long until an open circuit lets calls through again. */
+    public Duration openDuration() {
+        return catalog.config().getDelivery().getOpenDuration();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.wagateway.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.wagateway.events.EnvelopeJson;
+import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.events.EventHeaders;
+import dev.wagateway.intake.IntakeExchange;
+
+/**
+ * The dead-letter store: an event and the output it could not reach, with the error and how many attempts were
+ * made. Written by the outputs' dead-letter channel (routes/outputs.yaml) and by the dispatcher when an output's
+ * queue is full; read and resolved by replays.
+ */
+public class DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    private static final int MAX_ERROR = 2000;
+
+    private final JdbcTemplate jdbc;
+    private final SqlCatalog sql;
+
+    public DeadLetters(JdbcTemplate jdbc, SqlCatalog sql) {
+        this.jdbc = jdbc;
+        this.sql = sql;
+    }
+
+    /** For the dead-letter channel: the exchange that exhausted its retries. Returns the dead letter's id. */
+    public String recordFailure(Exchange exchange) {
+        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        String output = exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class);
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        String replayOf = exchange.getMessage().getHeader(EventHeaders.DEAD_LETTER_ID, String.class);
+        return record(envelope, output, describe(error), attempts, replayOf);
+    }
+
+    /** Records a failed delivery: a new dead letter, or more failed attempts on the one being replayed. */
+    public String record(EventEnvelope envelope, String output, String error, int attempts, String replayOf) {
+        OffsetDateTime now = OffsetDateTime.now();
+        String text = error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        if (replayOf != null) {
+            jdbc.update(sql.get("dead-letters/failed-again"), attempts, text, now, replayOf);
+            return replayOf;
+        }
+        String id = UUID.randomUUID().toString();
+        jdbc.update(sql.get("dead-letters/insert"), id, envelope.eventId(), envelope.sessionId(), envelope.event(), output,
+                new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now);
+        log.warn("event {} dead-lettered for output {} after {} attempt(s): {}", envelope.eventId(), output, attempts, text);
+        return id;
+    }
+
+    public Optional<Map<String, Object>> find(String id) {
+        List<Map<String, Object>> rows = jdbc.queryForList(sql.get("dead-letters/find"), id);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public boolean resolve(String id) {
+        return jdbc.update(sql.get("dead-letters/resolve"), OffsetDateTime.now(), id) == 1;
+    }
+
+    public List<Map<String, Object>> list(String output, String status, int limit, int offset) {
+        StringBuilder q = new StringBuilder(sql.get("dead-letters/list"));
+        List<Object> args = new ArrayList<>();
+        String glue = " WHERE ";
+        if (output != null) {
+            q.append(glue).append("output = ?");
+            args.add(output);
+            glue = " AND ";
+        }
+        if (status != null) {
+            q.append(glue).append("status = ?");
+            args.add(status);
+        }
+        q.append(" ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
+        args.add(limit);
+        args.add(offset);
+        return jdbc.queryForList(q.toString(), args.toArray());
+    }
+
+    /** Pending dead letters, oldest first, optionally of one output and within [from, to). */
+    public List<String> pendingIds(String output, OffsetDateTime from, OffsetDateTime to, int limit) {
+        StringBuilder q = new StringBuilder(sql.get("dead-letters/pending-ids"));
+        List<Object> args = new ArrayList<>();
+        if (output != null) {
+            q.append(" AND output = ?");
+            args.add(output);
+        }
+        if (from != null) {
+            q.append(" AND created_at >= ?");
+            args.add(from);
+        }
+        if (to != null) {
+            q.append(" AND created_at < ?");
+            args.add(to);
+        }
+        q.append(" ORDER BY created_at, id LIMIT ?");
+        args.add(limit);
+        return jdbc.queryForList(q.toString(), String.class, args.toArray());
+    }
+
+    private static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,3 @@
+-- DeadLetters adds the filters, newest first, and paging.
+SELECT id, event_id, session_id, event, output, error, attempts, status, created_at, last_attempt_at, resolved_at
+  FROM wa_dead_letters

@@ -1,0 +1,1 @@
+UPDATE wa_dead_letters SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'pending'
