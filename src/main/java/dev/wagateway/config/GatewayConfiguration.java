@@ -157,7 +157,10 @@ public class GatewayConfiguration {
     /** Counts each failed delivery attempt (the outputs' dead-letter channel calls it before retrying). */
     @Bean
     Processor outputAttemptFailed(OutputStats stats) {
-        return exchange -> stats.failed(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class));
+        return exchange -> {
+            DeadLetters.countFailedAttempt(exchange);
+            stats.failed(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class));
+        };
     }
 
     @Bean

@@ -44,7 +44,7 @@ public class OutputCatalog {
             }
             Map<String, Object> p = common(outputName, delivery, http.getTimeout());
             p.put("url", uri.toString());
-            add(outputName, "http-output", http.getEvents(), p);
+            add(outputName, "http-delivery", http.getEvents(), p);
             if (http.getSecret() != null && !http.getSecret().isBlank()) {
                 httpSecrets.put(outputName, http.getSecret());
             }
@@ -55,14 +55,14 @@ public class OutputCatalog {
             Map<String, Object> p = common("kafka", delivery, null);
             p.put("brokers", kafka.getBootstrapServers().trim());
             p.put("topicPrefix", kafka.getTopicPrefix());
-            add("kafka", "kafka-output", kafka.getEvents(), p);
+            add("kafka", "kafka-delivery", kafka.getEvents(), p);
         }
 
         Outputs.Rabbitmq rabbit = config.getRabbitmq();
         if (rabbit.getUri() != null && !rabbit.getUri().isBlank()) {
             Map<String, Object> p = common("rabbitmq", delivery, null);
             p.put("exchangePrefix", rabbit.getExchangePrefix());
-            add("rabbitmq", "rabbitmq-output", rabbit.getEvents(), p);
+            add("rabbitmq", "rabbitmq-delivery", rabbit.getEvents(), p);
         }
 
         Outputs.Mail mail = config.getMail();
@@ -74,7 +74,7 @@ public class OutputCatalog {
             if (mail.isQr() && !events.contains("qr")) {
                 events.add("qr");
             }
-            add("mail", "mail-output", events, p);
+            add("mail", "mail-delivery", events, p);
         }
     }
 
@@ -109,6 +109,7 @@ public class OutputCatalog {
         Map<String, Object> p = new HashMap<>();
         p.put("output", name);
         p.put("circuitBreaker", "output-" + name + "-circuit");
+        p.put("timeoutExecutor", "output-" + name + "-timeouts");
         p.put("queueSize", d.getQueueSize());
         p.put("consumers", d.getConsumers());
         p.put("retries", d.getRetries());

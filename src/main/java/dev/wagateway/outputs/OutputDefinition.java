@@ -28,6 +28,11 @@ public record OutputDefinition(String name, String template, Set<String> events,
     }
 
     public String circuitBreakerBean() {
-        return "output-" + name + "-circuit";
+        return (String) parameters.get("circuitBreaker");
+    }
+
+    /** The threads an attempt runs on while the time limiter waits for it: this output's own. */
+    public String timeoutExecutorBean() {
+        return (String) parameters.get("timeoutExecutor");
     }
 }

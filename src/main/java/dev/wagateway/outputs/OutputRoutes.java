@@ -1,6 +1,16 @@
 package dev.wagateway.outputs;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -23,6 +33,7 @@ public class OutputRoutes implements CamelContextConfiguration {
 
     private final OutputCatalog catalog;
     private final CircuitBreakerRegistry circuits;
+    private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
 
     public OutputRoutes(OutputCatalog catalog) {
         this.catalog = catalog;
@@ -43,16 +54,38 @@ public class OutputRoutes implements CamelContextConfiguration {
 
     @Override
     public void beforeApplicationStart(CamelContext context) {
+        int consumers = catalog.config().getDelivery().getConsumers();
         for (OutputDefinition output : catalog.all()) {
             context.getRegistry().bind(output.circuitBreakerBean(), circuit(output.name()));
+            // Without its own pool the time limiter would run attempts on the JVM's common pool, where one
+            // hanging output would starve all the others.
+            ThreadPoolExecutor timeouts = new ThreadPoolExecutor(consumers, consumers * 4, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), daemonThreads("output-" + output.name() + "-attempt"));
+            context.getRegistry().bind(output.timeoutExecutorBean(), timeouts);
+            executors.add(timeouts);
         }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @PreDestroy
+    void stopExecutors() {
+        executors.forEach(ExecutorService::shutdownNow);
     }
 
     @Override
     public void afterApplicationStart(CamelContext context) {
         for (OutputDefinition output : catalog.all()) {
             try {
-                context.addRouteFromTemplate(output.routeId(), output.template(), output.parameters());
+                context.addRouteFromTemplate(output.routeId() + "-delivery", output.template(), output.parameters());
+                context.addRouteFromTemplate(output.routeId(), "output-queue", output.parameters());
                 log.info("output {} on (events: {})", output.name(), output.events().isEmpty() ? "all" : output.events());
             } catch (Exception e) {
                 throw new IllegalStateException("could not create the route of output " + output.name(), e);

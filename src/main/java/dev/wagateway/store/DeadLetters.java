@@ -27,6 +27,8 @@ public class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final int MAX_ERROR = 2000;
+    /** Exchange property counting the failed attempts of one delivery (see {@link #countFailedAttempt}). */
+    public static final String ATTEMPTS = "wagatewayFailedAttempts";
 
     private final JdbcTemplate jdbc;
     private final SqlCatalog sql;
@@ -41,9 +43,14 @@ public class DeadLetters {
         EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
         String output = exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int attempts = Math.max(1, exchange.getProperty(ATTEMPTS, 0, Integer.class));
         String replayOf = exchange.getMessage().getHeader(EventHeaders.DEAD_LETTER_ID, String.class);
         return record(envelope, output, describe(error), attempts, replayOf);
+    }
+
+    /** Called on each failed attempt, before its retry: the count survives useOriginalMessage (it is on the exchange). */
+    public static void countFailedAttempt(Exchange exchange) {
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
     }
 
     /** Records a failed delivery: a new dead letter, or more failed attempts on the one being replayed. */
