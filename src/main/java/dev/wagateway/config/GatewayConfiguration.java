@@ -2,6 +2,8 @@ package dev.wagateway.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +12,7 @@ import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -161,6 +164,13 @@ public class GatewayConfiguration {
             DeadLetters.countFailedAttempt(exchange);
             stats.failed(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class));
         };
+    }
+
+    /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */
+    @Bean
+    @ConditionalOnExpression("'${gateway.outputs.rabbitmq.uri:}' != ''")
+    org.springframework.amqp.rabbit.connection.ConnectionFactory rabbitConnectionFactory(GatewayProperties properties) {
+        return new CachingConnectionFactory(URI.create(properties.getOutputs().getRabbitmq().getUri().trim()));
     }
 
     @Bean

@@ -19,6 +19,8 @@ public class Outputs {
     private final Rabbitmq rabbitmq = new Rabbitmq();
     private final Mail mail = new Mail();
     private final DeadLetters deadLetters = new DeadLetters();
+    /** Outputs whose delivery route is written in YAML (direct:deliver-<name>); the gateway adds queue, retries, dead letters. */
+    private Map<String, Custom> custom = new LinkedHashMap<>();
 
     public Delivery getDelivery() { return delivery; }
     public Map<String, Http> getHttp() { return http; }
@@ -27,6 +29,19 @@ public class Outputs {
     public Rabbitmq getRabbitmq() { return rabbitmq; }
     public Mail getMail() { return mail; }
     public DeadLetters getDeadLetters() { return deadLetters; }
+    public Map<String, Custom> getCustom() { return custom; }
+    public void setCustom(Map<String, Custom> custom) { this.custom = custom; }
+
+    public static class Custom {
+        private boolean enabled = true;
+        /** Events to hand to it; empty = all. */
+        private List<String> events = new ArrayList<>();
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public List<String> getEvents() { return events; }
+        public void setEvents(List<String> events) { this.events = events; }
+    }
 
     /** How each output delivers: its own queue and threads, retries with backoff, a circuit breaker. */
     public static class Delivery {

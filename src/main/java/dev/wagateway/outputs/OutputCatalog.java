@@ -65,6 +65,13 @@ public class OutputCatalog {
             add("rabbitmq", "rabbitmq-delivery", rabbit.getEvents(), p);
         }
 
+        config.getCustom().forEach((name, custom) -> {
+            if (custom.isEnabled()) {
+                String outputName = checkName(name);
+                add(outputName, null, custom.getEvents(), common(outputName, delivery, null));
+            }
+        });
+
         Outputs.Mail mail = config.getMail();
         List<String> recipients = mail.getTo().stream().filter(t -> t != null && !t.isBlank()).map(String::trim).toList();
         if (!recipients.isEmpty()) {

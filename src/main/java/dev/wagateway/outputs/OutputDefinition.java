@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One configured output: its name (unique), the route template that delivers to it (routes/outputs.yaml), the
- * events it wants (empty = all) and the template's parameters.
+ * One configured output: its name (unique), the route template that delivers to it (routes/outputs.yaml; null for
+ * a custom output whose direct:deliver-<name> route is written in YAML by hand), the events it wants (empty =
+ * all) and the template parameters.
  */
 public record OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters) {
 

@@ -84,7 +84,9 @@ public class OutputRoutes implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext context) {
         for (OutputDefinition output : catalog.all()) {
             try {
-                context.addRouteFromTemplate(output.routeId() + "-delivery", output.template(), output.parameters());
+                if (output.template() != null) {
+                    context.addRouteFromTemplate(output.routeId() + "-delivery", output.template(), output.parameters());
+                }
                 context.addRouteFromTemplate(output.routeId(), "output-queue", output.parameters());
                 log.info("output {} on (events: {})", output.name(), output.events().isEmpty() ? "all" : output.events());
             } catch (Exception e) {

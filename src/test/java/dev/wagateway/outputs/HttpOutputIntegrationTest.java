@@ -92,6 +92,14 @@ class HttpOutputIntegrationTest extends PostgresGatewayTest {
         return r.json().path("eventId").asText();
     }
 
+    private JsonNode readJson(String body) {
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static String event(String session, int i) {
         return "{\"sessionId\":\"" + session + "\",\"event\":\"loading_screen\",\"data\":{\"percent\":" + i + "}}";
     }
@@ -178,6 +186,26 @@ class HttpOutputIntegrationTest extends PostgresGatewayTest {
         Await.until(Duration.ofSeconds(10), () -> pendingDeadLetters("http-main", "fwd-one") == 1, "the dead letter");
         String deadLetter = jdbc.queryForObject("SELECT id FROM wa_dead_letters WHERE session_id = 'fwd-one'", String.class);
         Map<String, String> admin = Map.of("Authorization", "Bearer " + ADMIN);
+
+        Response listed = client.get("/api/whatsapp/dead-letters?output=http-main&status=pending");
+        assertThat(listed.status()).isEqualTo(401);
+        JsonNode page = mapper.valueToTree(jdbc.queryForList("SELECT id FROM wa_dead_letters WHERE id = ?", deadLetter));
+        assertThat(page).hasSize(1);
+        java.net.http.HttpResponse<String> withKey;
+        try {
+            withKey = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/api/whatsapp/dead-letters?output=http-main&status=pending"))
+                    .header("Authorization", "Bearer " + ADMIN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        JsonNode items = readJson(withKey.body()).path("items");
+        assertThat(items).anySatisfy(item -> {
+            assertThat(item.path("id").asText()).isEqualTo(deadLetter);
+            assertThat(item.path("eventId").asText()).isEqualTo(id);
+            assertThat(item.path("attempts").asInt()).isEqualTo(4);
+            assertThat(item.path("error").asText()).contains("500");
+        });
 
         Response stillDown = client.post("/api/whatsapp/dead-letters/" + deadLetter + "/replay", "", admin);
         assertThat(stillDown.status()).isEqualTo(502);
