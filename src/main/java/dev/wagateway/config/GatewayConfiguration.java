@@ -25,7 +25,6 @@ import dev.wagateway.api.QrRenderer;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.EventHeaders;
-import dev.wagateway.events.EventStatusRecorder;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
@@ -105,13 +104,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    EventArchiver eventArchiver(EventArchive archive, GatewayProperties properties) {
-        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader());
-    }
-
-    @Bean
-    EventStatusRecorder eventStatus(EventArchive archive) {
-        return new EventStatusRecorder(archive);
+    EventArchiver eventArchiver(EventArchive archive, GatewayProperties properties, CamelContext camel) {
+        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), camel);
     }
 
     @Bean

@@ -3,8 +3,10 @@ package dev.wagateway.intake;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.Processor;
@@ -17,21 +19,30 @@ import dev.wagateway.store.StorageUnavailableException;
 import dev.wagateway.store.UnstorableEventException;
 
 /**
- * Commits the envelope to the archive before anything else happens to it, and decides whether the delivery is a
- * repeat: the dedupe key is the sender's delivery id when it sends one, else the SHA-256 of the exact body.
- * A duplicate keeps the original event id and is not routed again.
+ * Stores the event and runs its route, in one transaction committed before the webhook is answered (see
+ * {@link EventArchive}), and decides whether the delivery is a repeat: the dedupe key is the sender's delivery id
+ * when it sends one, else the SHA-256 of the exact body. A duplicate keeps the original event id and is not
+ * routed again.
  */
 public class EventArchiver implements Processor {
 
     private static final Logger log = LoggerFactory.getLogger(EventArchiver.class);
     private static final int MAX_DELIVERY_ID = 200;
 
+    /** Where each stored event is routed (routes/router.yaml). */
+    static final String ROUTE = "direct:route-event";
+    /** Exchange property a route sets to record an outcome other than {@code processed} (the catch-all: unrouted). */
+    public static final String OUTCOME = "eventOutcome";
+
     private final EventArchive archive;
     private final String deliveryIdHeader;
+    private final CamelContext camel;
+    private volatile ProducerTemplate producer;
 
-    public EventArchiver(EventArchive archive, String deliveryIdHeader) {
+    public EventArchiver(EventArchive archive, String deliveryIdHeader, CamelContext camel) {
         this.archive = archive;
         this.deliveryIdHeader = deliveryIdHeader;
+        this.camel = camel;
     }
 
     @Override
@@ -42,7 +53,7 @@ public class EventArchiver implements Processor {
         EventArchive.Stored stored;
         try {
             stored = archive.store(envelope, dedupeKey, deliveryId,
-                    exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class));
+                    exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(exchange, envelope));
         } catch (StorageUnavailableException e) {
             log.warn("event {} of session {} not stored, answered 503: {}", envelope.eventId(), envelope.sessionId(),
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
@@ -62,6 +73,37 @@ public class EventArchiver implements Processor {
         message.setHeader(EventHeaders.SESSION_ID, envelope.sessionId());
         message.setHeader(EventHeaders.EVENT, envelope.event());
         message.setHeader(EventHeaders.RECEIVED_AT, envelope.receivedAt());
+    }
+
+    /**
+     * Runs routes/router.yaml's direct:route-event for the event, on this thread and so inside the archive
+     * transaction; a failure comes back as an exception, which rolls the route's writes back.
+     */
+    private String route(Exchange exchange, EventEnvelope envelope) throws Exception {
+        Exchange routed = exchange.copy();
+        Message message = routed.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(EventHeaders.EVENT_ID, envelope.eventId());
+        message.setHeader(EventHeaders.SESSION_ID, envelope.sessionId());
+        message.setHeader(EventHeaders.EVENT, envelope.event());
+        message.setHeader(EventHeaders.RECEIVED_AT, envelope.receivedAt());
+        message.setBody(envelope);
+        producer().send(ROUTE, routed);
+        if (routed.getException() != null) {
+            throw routed.getException();
+        }
+        return routed.getProperty(OUTCOME, "processed", String.class);
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = camel.createProducerTemplate();
+                }
+            }
+        }
+        return producer;
     }
 
     private static String deliveryId(String header) {

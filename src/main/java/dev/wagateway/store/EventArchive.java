@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionException;
@@ -18,12 +16,13 @@ import dev.wagateway.events.EventEnvelope;
 
 /**
  * The durable archive: every accepted event is one row of {@code wa_events}, committed before the webhook is
- * answered. The dedupe claim, the event row and the session's first row go in one transaction, so a delivery is
- * either wholly stored (and later repeats are recognised) or not at all (and the sender can retry).
+ * answered. One transaction per delivery holds the dedupe claim, the session's first row, everything the event's
+ * route writes (it runs inside, on the same connection) and the event row with the route's outcome: one commit
+ * per event. If the route fails, that transaction is rolled back and a second one stores the event alone, marked
+ * failed with the error: a failing route never loses the event, and never leaves half its writes behind.
  */
 public class EventArchive {
 
-    private static final Logger log = LoggerFactory.getLogger(EventArchive.class);
     private static final int MAX_ERROR = 2000;
 
     private final JdbcTemplate jdbc;
@@ -40,67 +39,114 @@ public class EventArchive {
         this.dedupeWindow = dedupeWindow;
     }
 
-    /** What storing a delivery came to: newly stored, or a repeat of {@code eventId}. */
-    public record Stored(String eventId, boolean duplicate) {
+    /** What storing a delivery came to: newly stored (with its route's outcome), or a repeat of {@code eventId}. */
+    public record Stored(String eventId, boolean duplicate, String status) {
+    }
+
+    /** The event's route, run inside the archive transaction; returns the status to store (processed, unrouted). */
+    @FunctionalInterface
+    public interface Route {
+        String run() throws Exception;
     }
 
     /**
-     * Stores the event unless {@code dedupeKey} was already claimed for this session within the window.
+     * Stores the event and runs its route in the same transaction, unless {@code dedupeKey} was already claimed
+     * for this session within the window (then nothing is written and the route does not run).
      *
      * @throws StorageUnavailableException when the database cannot take it
      * @throws UnstorableEventException when the database refuses the values themselves (bad input)
      */
-    public Stored store(EventEnvelope e, String dedupeKey, String deliveryId, String authMethod) {
+    public Stored store(EventEnvelope e, String dedupeKey, String deliveryId, String authMethod, Route route) {
+        RuntimeException[] routeFailure = new RuntimeException[1];
         try {
             Stored stored = tx.execute(status -> {
-                OffsetDateTime expires = e.receivedAt().plus(dedupeWindow);
-                jdbc.update(sql.get("dedupe/release-expired"), e.sessionId(), dedupeKey, e.receivedAt());
-                int claimed = jdbc.update(sql.get("dedupe/claim"), e.sessionId(), dedupeKey, e.eventId(), expires);
-                if (claimed == 0) {
-                    List<String> original = jdbc.queryForList(sql.get("dedupe/find"), String.class, e.sessionId(), dedupeKey);
-                    return new Stored(original.isEmpty() ? e.eventId() : original.get(0), true);
+                String original = claim(e, dedupeKey);
+                if (original != null) {
+                    return new Stored(original, true, null);
                 }
-                jdbc.update(sql.get("events/insert"), e.eventId(), e.sessionId(), e.event(), e.formatName(),
-                        e.sourceIp(), authMethod, e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId);
-                if (!knownSessions.contains(e.sessionId())) {
-                    jdbc.update(sql.get("sessions/ensure"), e.sessionId(), e.receivedAt(), e.receivedAt());
+                ensureSession(e);
+                String outcome;
+                try {
+                    outcome = route.run();
+                } catch (Exception failure) {
+                    routeFailure[0] = new RouteFailedException(failure);
+                    throw routeFailure[0];
                 }
-                return new Stored(e.eventId(), false);
+                insert(e, deliveryId, authMethod, outcome, null);
+                return new Stored(e.eventId(), false, outcome);
             });
             knownSessions.add(e.sessionId());
             return stored;
-        } catch (DataAccessException ex) {
-            if (isDataError(ex)) {
-                throw new UnstorableEventException("the database refused a value of this event", ex);
-            }
-            throw new StorageUnavailableException("could not store event " + e.eventId(), ex);
-        } catch (TransactionException ex) {
-            // No connection to begin with, or the commit/rollback itself failed: nothing is known to be stored.
-            throw new StorageUnavailableException("could not store event " + e.eventId(), ex);
+        } catch (RouteFailedException failed) {
+            // The route's writes are rolled back; the event itself must still be kept.
+            return storeFailed(e, dedupeKey, deliveryId, authMethod, failed.getCause());
+        } catch (DataAccessException | TransactionException ex) {
+            throw classify(e, ex);
         }
     }
 
-    /** The event went through its route ({@code processed}) or fell to the catch-all ({@code unrouted}). */
-    public void markDone(String eventId, String status) {
-        jdbc.update(sql.get("events/mark-done"), status, OffsetDateTime.now(), eventId);
-    }
-
-    /** Records a route's failure on the event. Never throws: the webhook has already been promised a 200. */
-    public void markFailed(String eventId, Throwable error) {
-        String text = error == null ? "unknown error" : error.getClass().getSimpleName() + ": " + error.getMessage();
-        if (text.length() > MAX_ERROR) {
-            text = text.substring(0, MAX_ERROR);
-        }
+    private Stored storeFailed(EventEnvelope e, String dedupeKey, String deliveryId, String authMethod, Throwable error) {
         try {
-            jdbc.update(sql.get("events/mark-failed"), text, OffsetDateTime.now(), eventId);
-        } catch (DataAccessException ex) {
-            log.error("event {} failed ({}) and its failure could not be recorded: {}", eventId, text, ex.getMessage());
+            return tx.execute(status -> {
+                String original = claim(e, dedupeKey);
+                if (original != null) {
+                    return new Stored(original, true, null);
+                }
+                ensureSession(e);
+                insert(e, deliveryId, authMethod, "failed", describe(error));
+                return new Stored(e.eventId(), false, "failed");
+            });
+        } catch (DataAccessException | TransactionException ex) {
+            throw classify(e, ex);
         }
+    }
+
+    /** Null when the claim is ours; else the event id that holds it (this delivery is a repeat). */
+    private String claim(EventEnvelope e, String dedupeKey) {
+        OffsetDateTime expires = e.receivedAt().plus(dedupeWindow);
+        jdbc.update(sql.get("dedupe/release-expired"), e.sessionId(), dedupeKey, e.receivedAt());
+        if (jdbc.update(sql.get("dedupe/claim"), e.sessionId(), dedupeKey, e.eventId(), expires) == 1) {
+            return null;
+        }
+        List<String> original = jdbc.queryForList(sql.get("dedupe/find"), String.class, e.sessionId(), dedupeKey);
+        return original.isEmpty() ? e.eventId() : original.get(0);
+    }
+
+    private void ensureSession(EventEnvelope e) {
+        if (!knownSessions.contains(e.sessionId())) {
+            jdbc.update(sql.get("sessions/ensure"), e.sessionId(), e.receivedAt(), e.receivedAt());
+        }
+    }
+
+    private void insert(EventEnvelope e, String deliveryId, String authMethod, String status, String error) {
+        jdbc.update(sql.get("events/insert"), e.eventId(), e.sessionId(), e.event(), e.formatName(), e.sourceIp(),
+                authMethod, e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId, status, error,
+                "received".equals(status) ? null : OffsetDateTime.now());
+    }
+
+    private RuntimeException classify(EventEnvelope e, RuntimeException ex) {
+        if (ex instanceof DataAccessException dae && isDataError(dae)) {
+            return new UnstorableEventException("the database refused a value of this event", ex);
+        }
+        // No connection, a failed statement, or the commit itself failed: nothing is known to be stored.
+        return new StorageUnavailableException("could not store event " + e.eventId(), ex);
+    }
+
+    private static String describe(Throwable error) {
+        String text = error == null ? "unknown error" : error.getClass().getSimpleName() + ": " + error.getMessage();
+        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
     }
 
     /** SQLState class 22 (data exception, e.g. a NUL character PostgreSQL text cannot hold) is the input's fault. */
     private static boolean isDataError(DataAccessException ex) {
         Throwable cause = ex.getMostSpecificCause();
         return cause instanceof SQLException sqlEx && sqlEx.getSQLState() != null && sqlEx.getSQLState().startsWith("22");
+    }
+
+    /** Carries a route's failure out of the transaction callback, so the transaction rolls back. */
+    private static final class RouteFailedException extends RuntimeException {
+        RouteFailedException(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 }

@@ -17,8 +17,8 @@ import dev.wagateway.support.WebhookClient.Response;
 
 /**
  * Routes are read from a directory at start-up, so an engineer changes behaviour by editing YAML. Here a copy of
- * routes/ whose call route is edited to fail: the webhook still answers 200 (the event is stored) and the
- * archived event is marked failed with the route's error.
+ * routes/ whose call route is edited to fail after writing its row: the webhook still answers 200 (the event is
+ * stored), the archived event is marked failed with the route's error, and the route's write is rolled back.
  */
 class EditedRoutesIntegrationTest extends PostgresGatewayTest {
 
@@ -32,9 +32,10 @@ class EditedRoutesIntegrationTest extends PostgresGatewayTest {
         }
         Path messages = dir.resolve("messages.yaml");
         String yaml = Files.readString(messages);
-        String callRoute = "uri: direct:event-call\n      steps:\n";
-        assertThat(yaml).contains(callRoute);
-        Files.writeString(messages, yaml.replace(callRoute, callRoute
+        // The call route writes its row, then fails: the row must not survive.
+        String callInsert = "        - to: sql:classpath:sql/calls/insert.sql?noop=true\n";
+        assertThat(yaml).contains(callInsert);
+        Files.writeString(messages, yaml.replace(callInsert, callInsert
                 + "        - throwException:\n"
                 + "            exceptionType: java.lang.IllegalStateException\n"
                 + "            message: call store is down\n"));
@@ -52,6 +53,8 @@ class EditedRoutesIntegrationTest extends PostgresGatewayTest {
         assertThat(row).containsEntry("status", "failed");
         assertThat((String) row.get("error")).contains("IllegalStateException").contains("call store is down");
         assertThat((String) row.get("data_json")).contains("F3C1B5E2A7D94C0B8E6A");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_calls WHERE session_id = 'edited-call'", Long.class))
+                .as("the failed route's own write is rolled back").isZero();
     }
 
     @Test

@@ -1,1 +1,0 @@
-UPDATE wa_events SET status = ?, processed_at = ?, error = NULL WHERE event_id = ?

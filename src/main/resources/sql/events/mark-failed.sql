@@ -1,1 +1,0 @@
-UPDATE wa_events SET status = 'failed', error = ?, processed_at = ? WHERE event_id = ?
