@@ -11,6 +11,8 @@ local samples = os.getenv("BENCH_SAMPLES") or "src/test/resources/samples"
 local path = os.getenv("BENCH_PATH") or "/api/whatsapp/webhook"
 local sessions = tonumber(os.getenv("BENCH_SESSIONS") or "20")
 local sign = sha.hmac(os.getenv("BENCH_SECRET") or error("BENCH_SECRET is not set"))
+-- Unique per wrk run, so ids never repeat across runs against the same database.
+local run = os.getenv("BENCH_RUN") or tostring(os.time())
 
 local function read(name)
   local f = assert(io.open(samples .. "/" .. name .. ".json", "rb"))
@@ -49,7 +51,7 @@ end
 local function build()
   n = n + 1
   local r = n % 10
-  local id = "B" .. tid .. "X" .. n
+  local id = "B" .. run .. "T" .. tid .. "X" .. n
   local body
   if r <= 6 then
     if r % 2 == 0 then
@@ -71,12 +73,15 @@ function request()
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/json",
     ["X-Webhook-Signature"] = "sha256=" .. sign(body),
-    ["X-Delivery-Id"] = "t" .. tid .. "-" .. n,
+    ["X-Delivery-Id"] = run .. "-" .. tid .. "-" .. n,
   }, body)
 end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if status == 200 and body:find('"duplicate":true', 1, true) then
+    statuses[299] = (statuses[299] or 0) + 1 -- counted apart: a 200 that stored nothing new
+  end
 end
 
 function done(summary, latency, requests)

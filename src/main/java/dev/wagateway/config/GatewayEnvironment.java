@@ -10,6 +10,7 @@ import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * Derives the settings that depend on what is there at start-up, before any bean is made:
@@ -63,6 +64,37 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
         }
 
         env.getPropertySources().addLast(new MapPropertySource("gatewayDerived", derived));
+        env.getPropertySources().addLast(new SqlDialectSource(env));
+    }
+
+    /**
+     * {@code gateway.sql-dialect} (postgresql or h2), from the datasource URL in force when it is read, so routes
+     * can pick dialect-specific SQL ({@code sql:classpath:sql/{{gateway.sql-dialect}}/...}).
+     */
+    static final class SqlDialectSource extends EnumerablePropertySource<Object> {
+        private static final String[] NAMES = {"gateway.sql-dialect"};
+
+        // Not the source object: Spring walks into a source that is itself an environment, and would loop.
+        private final ConfigurableEnvironment env;
+
+        SqlDialectSource(ConfigurableEnvironment env) {
+            super("gatewaySqlDialect", new Object());
+            this.env = env;
+        }
+
+        @Override
+        public String[] getPropertyNames() {
+            // Enumerable, so Spring's binder never has to probe this source for every name it looks up.
+            return NAMES.clone();
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if (!"gateway.sql-dialect".equals(name)) {
+                return null;
+            }
+            return env.getProperty("spring.datasource.url", "").startsWith("jdbc:h2:") ? "h2" : "postgresql";
+        }
     }
 
     @Override

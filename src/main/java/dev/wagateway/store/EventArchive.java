@@ -104,9 +104,13 @@ public class EventArchive {
     /** Null when the claim is ours; else the event id that holds it (this delivery is a repeat). */
     private String claim(EventEnvelope e, String dedupeKey) {
         OffsetDateTime expires = e.receivedAt().plus(dedupeWindow);
-        jdbc.update(sql.get("dedupe/release-expired"), e.sessionId(), dedupeKey, e.receivedAt());
+        // One statement for a new delivery; only a key already taken costs more.
         if (jdbc.update(sql.get("dedupe/claim"), e.sessionId(), dedupeKey, e.eventId(), expires) == 1) {
             return null;
+        }
+        if (jdbc.update(sql.get("dedupe/release-expired"), e.sessionId(), dedupeKey, e.receivedAt()) == 1
+                && jdbc.update(sql.get("dedupe/claim"), e.sessionId(), dedupeKey, e.eventId(), expires) == 1) {
+            return null; // the old claim had expired: this is a new delivery
         }
         List<String> original = jdbc.queryForList(sql.get("dedupe/find"), String.class, e.sessionId(), dedupeKey);
         return original.isEmpty() ? e.eventId() : original.get(0);

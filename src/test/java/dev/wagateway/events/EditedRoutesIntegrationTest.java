@@ -33,7 +33,7 @@ class EditedRoutesIntegrationTest extends PostgresGatewayTest {
         Path messages = dir.resolve("messages.yaml");
         String yaml = Files.readString(messages);
         // The call route writes its row, then fails: the row must not survive.
-        String callInsert = "        - to: sql:classpath:sql/calls/insert.sql?noop=true\n";
+        String callInsert = "        - to: sql:classpath:sql/calls/insert.sql?noop=true&parametersCount=8\n";
         assertThat(yaml).contains(callInsert);
         Files.writeString(messages, yaml.replace(callInsert, callInsert
                 + "        - throwException:\n"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The benchmark: builds the gateway, starts it on a fresh PostgreSQL database, drives it over real HTTP with wrk
+# (a separate process) at concurrency 1, 16, 64 and 256, and measures two baselines in the same run:
+#   bare  - a Camel platform-http route in the same application that answers 200 and does nothing
+#   db    - pgbench issuing the gateway's own statements for one message event (bench/db-baseline.sql)
+# It prints requests/s, latency percentiles, answers by status, rows stored vs 200s, gateway CPU and peak RSS,
+# and the gateway's throughput as a fraction of each baseline.
+#
+#   bench/run.sh            full run (~2.5 min after the build)
+#   bench/run.sh --smoke    a few seconds at one concurrency; fails unless every 200 has its row (CI runs this)
+#   bench/run.sh --jar J    use an already built jar (to compare builds); with --routes D, that build's routes
+# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080),
+#      BENCH_SECONDS (8 per measurement), BENCH_WARMUP (30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+smoke=0
+jar=""
+routes=routes
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --jar) jar="$2"; shift ;;
+    --routes) routes="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+pg_host=${BENCH_PG_HOST:-127.0.0.1}
+pg_port=${BENCH_PG_PORT:-5432}
+pg_user=${BENCH_PG_USER:-postgres}
+port=${BENCH_PORT:-18080}
+seconds=${BENCH_SECONDS:-8}
+warmup=${BENCH_WARMUP:-30}
+levels=(1 16 64 256)
+if [[ $smoke == 1 ]]; then
+  seconds=3; warmup=2; levels=(4)
+fi
+secret=bench-secret-$RANDOM
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)"
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+command -v pgbench >/dev/null || { echo "pgbench is needed (PostgreSQL client tools)" >&2; exit 1; }
+
+if [[ -z $jar ]]; then
+  ./mvnw -q -B -DskipTests package
+  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
+fi
+
+db=wagw_bench_$(date +%s)_$RANDOM
+psql="psql -q -X -h $pg_host -p $pg_port -U $pg_user"
+$psql -d postgres -c "CREATE DATABASE $db" >/dev/null
+work=$(mktemp -d)
+gateway_pid=""
+cleanup() {
+  [[ -n $gateway_pid ]] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+  $psql -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+DATABASE_URL="postgresql://$pg_user@$pg_host:$pg_port/$db" \
+WHATSAPP_WEBHOOK_SECRET=$secret \
+RATE_LIMIT_TRUSTED_SENDERS=127.0.0.1/32 RATE_LIMIT_TRUSTED_PER_MINUTE=1000000000 \
+DATA_DIR=$work/data MEDIA_DIR=$work/media \
+  java ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port="$port" \
+    --camel.main.routes-include-pattern="file:$routes/*.yaml,file:bench/baseline-route.yaml" \
+    --logging.level.root=WARN > "$work/gateway.log" 2>&1 &
+gateway_pid=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/api/whatsapp/webhook" >/dev/null 2>&1 && break
+  kill -0 "$gateway_pid" 2>/dev/null || { cat "$work/gateway.log"; exit 1; }
+  sleep 0.5
+done
+
+export BENCH_SECRET=$secret BENCH_DIR=bench BENCH_SAMPLES=src/test/resources/samples
+url="http://127.0.0.1:$port"
+wrk_run() { # concurrency seconds path -> wrk output
+  local c=$1 d=$2 p=$3 t=2
+  [[ $c -lt 2 ]] && t=1
+  BENCH_RUN=$RANDOM$RANDOM BENCH_PATH=$p wrk -t$t -c"$c" -d"${d}s" --latency -s bench/webhook-mix.lua "$url"
+}
+rows() { $psql -d "$db" -Atc "SELECT count(*) FROM wa_events"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway_pid/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+echo "warming up for ${warmup}s (JIT, pools) ..." >&2
+wrk_run 64 "$warmup" /api/whatsapp/webhook >/dev/null
+wrk_run 64 $(( warmup / 6 + 1 )) /bench/noop >/dev/null
+
+results=$work/results.tsv
+for c in "${levels[@]}"; do
+  echo "concurrency $c ..." >&2
+  before_rows=$(rows); before_cpu=$(cpu_ticks)
+  wrk_run "$c" "$seconds" /api/whatsapp/webhook > "$work/gw-$c.txt"
+  after_cpu=$(cpu_ticks); after_rows=$(rows)
+  wrk_run "$c" "$seconds" /bench/noop > "$work/bare-$c.txt"
+  # PostgreSQL's default max_connections is 100: the database baseline stops at 90 clients.
+  pgbench -h "$pg_host" -p "$pg_port" -U "$pg_user" -n -M prepared -c $(( c > 90 ? 90 : c )) -j $(( c < 2 ? 1 : 2 )) -T "$seconds" \
+    -f bench/db-baseline.sql "$db" > "$work/db-$c.txt" 2>&1 || true
+  printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$(( after_rows - before_rows ))" "$(( after_cpu - before_cpu ))" \
+    "$ticks_per_second" "$seconds" >> "$results"
+done
+peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$gateway_pid/status")
+
+python3 bench/report.py "$work" "$peak_rss_kb" "$smoke" "$(java -version 2>&1 | head -n 1)"
