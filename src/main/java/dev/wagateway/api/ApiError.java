@@ -2,27 +2,18 @@ package dev.wagateway.api;
 
 import java.util.Map;
 
-/** A read-API request that cannot be answered as asked: status, error code and a message safe to show. */
-public class ApiError extends RuntimeException {
+import dev.wagateway.config.ClientError;
 
-    private final int status;
-    private final String code;
-    private final transient Map<String, String> headers;
+/** An admin API request that cannot be answered as asked (routes/api.yaml turns it into the JSON answer). */
+public class ApiError extends ClientError {
 
     public ApiError(int status, String code, String message) {
         this(status, code, message, Map.of());
     }
 
     public ApiError(int status, String code, String message, Map<String, String> headers) {
-        super(message, null, false, false);
-        this.status = status;
-        this.code = code;
-        this.headers = Map.copyOf(headers);
+        super(status, code, message, headers);
     }
-
-    public int status() { return status; }
-    public String code() { return code; }
-    public Map<String, String> headers() { return headers; }
 
     public static ApiError notFound(String code, String message) {
         return new ApiError(404, code, message);

@@ -18,6 +18,7 @@ import java.time.Clock;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.DeadLetterApi;
@@ -104,8 +105,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    EventArchiver eventArchiver(EventArchive archive, GatewayProperties properties, CamelContext camel) {
-        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), camel);
+    EventArchiver eventArchiver(EventArchive archive, GatewayProperties properties, ProducerTemplate producer) {
+        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), producer);
     }
 
     @Bean
@@ -178,8 +179,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    OutputDispatcher outputDispatcher(OutputCatalog catalog, DeadLetters deadLetters, CamelContext camel) {
-        return new OutputDispatcher(catalog, deadLetters, camel);
+    OutputDispatcher outputDispatcher(OutputCatalog catalog, DeadLetters deadLetters, CamelContext camel,
+            ProducerTemplate producer) {
+        return new OutputDispatcher(catalog, deadLetters, camel, producer);
     }
 
     @Bean

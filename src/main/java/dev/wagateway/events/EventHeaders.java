@@ -1,5 +1,7 @@
 package dev.wagateway.events;
 
+import org.apache.camel.Message;
+
 /**
  * Headers every event route can read without touching the envelope: the router's choice, camel-sql named
  * parameters ({@code :#WaSessionId}) and the outputs use them.
@@ -16,5 +18,15 @@ public final class EventHeaders {
     public static final String DEAD_LETTER_ID = "WaDeadLetterId";
 
     private EventHeaders() {
+    }
+
+    /** Makes {@code message} carry the event: no other header (nothing the client sent), these four, the envelope. */
+    public static void carry(Message message, EventEnvelope envelope) {
+        message.removeHeaders("*");
+        message.setHeader(EVENT_ID, envelope.eventId());
+        message.setHeader(SESSION_ID, envelope.sessionId());
+        message.setHeader(EVENT, envelope.event());
+        message.setHeader(RECEIVED_AT, envelope.receivedAt());
+        message.setBody(envelope);
     }
 }

@@ -3,9 +3,7 @@ package dev.wagateway.intake;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +34,12 @@ public class EventArchiver implements Processor {
 
     private final EventArchive archive;
     private final String deliveryIdHeader;
-    private final CamelContext camel;
-    private volatile ProducerTemplate producer;
+    private final ProducerTemplate producer;
 
-    public EventArchiver(EventArchive archive, String deliveryIdHeader, CamelContext camel) {
+    public EventArchiver(EventArchive archive, String deliveryIdHeader, ProducerTemplate producer) {
         this.archive = archive;
         this.deliveryIdHeader = deliveryIdHeader;
-        this.camel = camel;
+        this.producer = producer;
     }
 
     @Override
@@ -64,15 +61,6 @@ public class EventArchiver implements Processor {
         }
         exchange.setProperty(IntakeExchange.DUPLICATE, stored.duplicate());
         exchange.setProperty(IntakeExchange.STORED_EVENT_ID, stored.eventId());
-
-        // From here on the exchange carries the event, not the HTTP request: drop the client's headers (its
-        // API key and signature must never reach an output) and name the event for the routes.
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(EventHeaders.EVENT_ID, envelope.eventId());
-        message.setHeader(EventHeaders.SESSION_ID, envelope.sessionId());
-        message.setHeader(EventHeaders.EVENT, envelope.event());
-        message.setHeader(EventHeaders.RECEIVED_AT, envelope.receivedAt());
     }
 
     /**
@@ -80,30 +68,14 @@ public class EventArchiver implements Processor {
      * transaction; a failure comes back as an exception, which rolls the route's writes back.
      */
     private String route(Exchange exchange, EventEnvelope envelope) throws Exception {
+        // A copy without the client's headers: its API key and signature never reach a route.
         Exchange routed = exchange.copy();
-        Message message = routed.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(EventHeaders.EVENT_ID, envelope.eventId());
-        message.setHeader(EventHeaders.SESSION_ID, envelope.sessionId());
-        message.setHeader(EventHeaders.EVENT, envelope.event());
-        message.setHeader(EventHeaders.RECEIVED_AT, envelope.receivedAt());
-        message.setBody(envelope);
-        producer().send(ROUTE, routed);
+        EventHeaders.carry(routed.getMessage(), envelope);
+        producer.send(ROUTE, routed);
         if (routed.getException() != null) {
             throw routed.getException();
         }
         return routed.getProperty(OUTCOME, "processed", String.class);
-    }
-
-    private ProducerTemplate producer() {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-            }
-        }
-        return producer;
     }
 
     private static String deliveryId(String header) {

@@ -25,12 +25,13 @@ public class OutputDispatcher {
     private final OutputCatalog catalog;
     private final DeadLetters deadLetters;
     private final CamelContext camel;
-    private volatile ProducerTemplate producer;
+    private final ProducerTemplate producer;
 
-    public OutputDispatcher(OutputCatalog catalog, DeadLetters deadLetters, CamelContext camel) {
+    public OutputDispatcher(OutputCatalog catalog, DeadLetters deadLetters, CamelContext camel, ProducerTemplate producer) {
         this.catalog = catalog;
         this.deadLetters = deadLetters;
         this.camel = camel;
+        this.producer = producer;
     }
 
     public void dispatch(Exchange exchange) {
@@ -41,7 +42,7 @@ public class OutputDispatcher {
             }
             Exchange copy = eventExchange(camel, envelope, output.name(), ExchangePattern.InOnly);
             try {
-                producer().send(output.queueUri(), copy);
+                producer.send(output.queueUri(), copy);
                 if (copy.getException() != null) {
                     throw copy.getException();
                 }
@@ -62,22 +63,12 @@ public class OutputDispatcher {
     static Exchange eventExchange(CamelContext camel, EventEnvelope envelope, String output, ExchangePattern pattern) {
         Exchange copy = new DefaultExchange(camel, pattern);
         copy.setProperty(IntakeExchange.ENVELOPE, envelope);
-        copy.getMessage().setBody(envelope);
-        copy.getMessage().setHeader(EventHeaders.EVENT_ID, envelope.eventId());
-        copy.getMessage().setHeader(EventHeaders.SESSION_ID, envelope.sessionId());
-        copy.getMessage().setHeader(EventHeaders.EVENT, envelope.event());
+        EventHeaders.carry(copy.getMessage(), envelope);
         copy.getMessage().setHeader(EventHeaders.OUTPUT, output);
         return copy;
     }
 
     ProducerTemplate producer() {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-            }
-        }
         return producer;
     }
 }

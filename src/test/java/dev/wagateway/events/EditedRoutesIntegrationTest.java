@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
+import dev.wagateway.support.TestRoutes;
 import dev.wagateway.support.WebhookClient.Response;
 
 /**
@@ -24,12 +25,7 @@ class EditedRoutesIntegrationTest extends PostgresGatewayTest {
 
     @DynamicPropertySource
     static void editedRoutes(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("routes-edited");
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
+        Path dir = TestRoutes.copy("routes-edited");
         Path messages = dir.resolve("messages.yaml");
         String yaml = Files.readString(messages);
         // The call route writes its row, then fails: the row must not survive.
@@ -39,7 +35,7 @@ class EditedRoutesIntegrationTest extends PostgresGatewayTest {
                 + "        - throwException:\n"
                 + "            exceptionType: java.lang.IllegalStateException\n"
                 + "            message: call store is down\n"));
-        registry.add("camel.main.routes-include-pattern", () -> "file:" + dir + "/*.yaml");
+        registry.add("camel.main.routes-include-pattern", () -> TestRoutes.pattern(dir));
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.springframework.test.context.TestPropertySource;
 import dev.wagateway.support.Await;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
+import dev.wagateway.support.TestRoutes;
 
 /**
  * README's worked example, run as written: a new output added as one YAML file in the routes directory (here
@@ -29,18 +30,13 @@ class CustomOutputIntegrationTest extends PostgresGatewayTest {
 
     @DynamicPropertySource
     static void routesWithANewOutput(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("routes-custom-output");
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
+        Path dir = TestRoutes.copy("routes-custom-output");
         auditDir = Files.createTempDirectory("audit");
         String readme = Files.readString(Path.of("README.md"));
         int start = readme.indexOf("```yaml", readme.indexOf("<!-- custom-output-example -->")) + "```yaml".length();
         String yaml = readme.substring(start, readme.indexOf("```", start)).replace("data/audit", auditDir.toString());
         Files.writeString(dir.resolve("audit-output.yaml"), yaml);
-        registry.add("camel.main.routes-include-pattern", () -> "file:" + dir + "/*.yaml");
+        registry.add("camel.main.routes-include-pattern", () -> TestRoutes.pattern(dir));
     }
 
     @Test
