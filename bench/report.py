@@ -58,7 +58,7 @@ for c, gw, bare, db, stored, cpu in rows:
         print(f"      {stored - new} more rows than 200s seen: requests in flight when wrk stopped")
 print(f"\ngateway peak RSS: {peak_rss_kb / 1024:.0f} MB; cpu = cores busy in the gateway process during its measurement")
 print("bare = a platform-http route answering 200 in the same app (HTTP ceiling); "
-      "db = pgbench running the gateway's statements for one message event (database ceiling; at most 90 clients)")
+      "db = pgbench running the gateway's statements for one message event (database ceiling; at most 60 clients)")
 if smoke:
     ok = not failed and all(not gw["errors"] and gw["socket_errors"] == 0 and gw["ok"] > 0 for _, gw, *_ in rows)
     print("smoke:", "OK" if ok else "FAILED")
