@@ -25,10 +25,6 @@ public class AdminAuthenticator implements Processor {
         this.keyDigest = key == null || key.isBlank() ? null : Digests.sha256(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    public boolean isEnabled() {
-        return keyDigest != null;
-    }
-
     @Override
     public void process(Exchange exchange) {
         if (keyDigest == null) {

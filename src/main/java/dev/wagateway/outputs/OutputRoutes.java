@@ -1,6 +1,5 @@
 package dev.wagateway.outputs;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -93,10 +92,5 @@ public class OutputRoutes implements CamelContextConfiguration {
                 throw new IllegalStateException("could not create the route of output " + output.name(), e);
             }
         }
-    }
-
-    /** For tests and operators: how long until an open circuit lets calls through again. */
-    public Duration openDuration() {
-        return catalog.config().getDelivery().getOpenDuration();
     }
 }
