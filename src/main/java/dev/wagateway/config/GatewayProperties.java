@@ -118,6 +118,11 @@ public class GatewayProperties {
         private Duration dedupeWindow = Duration.ofSeconds(60);
         /** A sender-supplied delivery id; when present it is the dedupe key instead of the body hash. */
         private String deliveryIdHeader = "X-Delivery-Id";
+        /**
+         * Request body bytes held at once across all requests; past it a request gets 503 (retry) instead of
+         * pushing the heap over. 0 = a third of the maximum heap, at least one maximum-size body.
+         */
+        private long maxInFlightBytes;
 
         public long getMaxBodyBytes() { return maxBodyBytes; }
         public void setMaxBodyBytes(long maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; }
@@ -125,5 +130,7 @@ public class GatewayProperties {
         public void setDedupeWindow(Duration dedupeWindow) { this.dedupeWindow = dedupeWindow; }
         public String getDeliveryIdHeader() { return deliveryIdHeader; }
         public void setDeliveryIdHeader(String deliveryIdHeader) { this.deliveryIdHeader = deliveryIdHeader; }
+        public long getMaxInFlightBytes() { return maxInFlightBytes; }
+        public void setMaxInFlightBytes(long maxInFlightBytes) { this.maxInFlightBytes = maxInFlightBytes; }
     }
 }
