@@ -169,8 +169,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    OutputMessages outputMessages(OutputCatalog catalog) {
-        return new OutputMessages(catalog, new QrRenderer());
+    OutputMessages outputMessages(OutputCatalog catalog, QrRenderer qr) {
+        return new OutputMessages(catalog, qr);
     }
 
     @Bean
@@ -208,8 +208,13 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, MediaStore media, GatewayProperties properties) {
-        return new ReadApi(jdbc, queries, new QrRenderer(), media, properties);
+    QrRenderer qrRenderer() {
+        return new QrRenderer();
+    }
+
+    @Bean
+    ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
+        return new ReadApi(jdbc, queries, qr, media, properties);
     }
 
     @Bean

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import dev.wagateway.config.GatewayProperties;
 import dev.wagateway.config.Outputs;
+import dev.wagateway.security.HmacSha256;
 
 /**
  * Reads the output settings into {@link OutputDefinition}s: an HTTP output per configured endpoint, Kafka when
@@ -26,7 +27,8 @@ public class OutputCatalog {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
 
     private final List<OutputDefinition> outputs = new ArrayList<>();
-    private final Map<String, String> httpSecrets = new HashMap<>();
+    /** Keyed once at start-up per HTTP output that has a secret. */
+    private final Map<String, HmacSha256> httpSigners = new HashMap<>();
     private final Outputs config;
 
     public OutputCatalog(GatewayProperties properties) {
@@ -46,7 +48,7 @@ public class OutputCatalog {
             p.put("url", uri.toString());
             add(outputName, "http-delivery", http.getEvents(), p);
             if (http.getSecret() != null && !http.getSecret().isBlank()) {
-                httpSecrets.put(outputName, http.getSecret());
+                httpSigners.put(outputName, new HmacSha256(http.getSecret()));
             }
         });
 
@@ -93,9 +95,9 @@ public class OutputCatalog {
         return outputs.stream().filter(o -> o.name().equals(name)).findFirst();
     }
 
-    /** The HMAC secret an HTTP output signs with, if any. Kept out of route definitions and logs. */
-    public Optional<String> httpSecret(String output) {
-        return Optional.ofNullable(httpSecrets.get(output));
+    /** The signer of an HTTP output that has a secret. The secret stays out of route definitions and logs. */
+    public Optional<HmacSha256> httpSigner(String output) {
+        return Optional.ofNullable(httpSigners.get(output));
     }
 
     public Outputs config() {

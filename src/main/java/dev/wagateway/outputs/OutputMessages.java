@@ -1,7 +1,5 @@
 package dev.wagateway.outputs;
 
-import java.util.Optional;
-
 import jakarta.activation.DataHandler;
 import jakarta.mail.util.ByteArrayDataSource;
 
@@ -14,7 +12,6 @@ import dev.wagateway.config.Outputs;
 import dev.wagateway.events.EnvelopeJson;
 import dev.wagateway.events.EventEnvelope;
 import dev.wagateway.intake.IntakeExchange;
-import dev.wagateway.security.HmacSha256;
 
 /**
  * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),
@@ -41,8 +38,8 @@ public class OutputMessages {
         message.setHeader("X-Webhook-Event", envelope.event());
         message.setHeader("X-Webhook-Session", envelope.sessionId());
         message.setHeader("X-Webhook-Event-Id", envelope.eventId());
-        Optional<String> secret = catalog.httpSecret(OutputStats.output(exchange));
-        secret.ifPresent(s -> message.setHeader("X-Webhook-Signature", new HmacSha256(s).signatureHeader(json)));
+        catalog.httpSigner(OutputStats.output(exchange))
+                .ifPresent(signer -> message.setHeader("X-Webhook-Signature", signer.signatureHeader(json)));
     }
 
     /** A plain-text alert: subject names the session, the event and the reason. */

@@ -79,12 +79,8 @@ public class OutputStats implements HealthIndicator {
     }
 
     private double queueDepth(OutputDefinition output) {
-        SedaEndpoint endpoint = camel.hasEndpoint(output.queueUri()) instanceof SedaEndpoint s ? s : null;
-        if (endpoint == null) {
-            endpoint = camel.getEndpoints().stream().filter(e -> e instanceof SedaEndpoint s && s.getEndpointUri().startsWith(output.queueUri()))
-                    .map(SedaEndpoint.class::cast).findFirst().orElse(null);
-        }
-        BlockingQueue<Exchange> queue = endpoint == null ? null : endpoint.getQueue();
+        // The dispatcher's endpoint; until the first event is dispatched it does not exist and the queue is empty.
+        BlockingQueue<Exchange> queue = camel.hasEndpoint(output.queueUri()) instanceof SedaEndpoint s ? s.getQueue() : null;
         return queue == null ? 0 : queue.size();
     }
 
