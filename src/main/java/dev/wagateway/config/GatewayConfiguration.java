@@ -1,5 +1,7 @@
 package dev.wagateway.config;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -46,6 +48,7 @@ import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.store.ArchiveRetention;
 import dev.wagateway.store.DeadLetters;
+import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.SqlCatalog;
@@ -105,7 +108,22 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    EventArchiver eventArchiver(EventArchive archive, GatewayProperties properties, ProducerTemplate producer) {
+    ArchiveWriters archiveWriters(EventArchive archive, GatewayProperties properties, MeterRegistry meters) {
+        ArchiveWriters writers = new ArchiveWriters(archive, properties.getArchive().getWriters(),
+                properties.getArchive().getMaxBatch());
+        Gauge.builder("wagateway.archive.queued", writers, ArchiveWriters::queued)
+                .description("events waiting for an archive writer").register(meters);
+        FunctionCounter.builder("wagateway.archive.batches", writers, ArchiveWriters::batches)
+                .description("transactions that stored more than one event").register(meters);
+        FunctionCounter.builder("wagateway.archive.batched.events", writers, ArchiveWriters::batchedEvents)
+                .description("events stored by those transactions").register(meters);
+        FunctionCounter.builder("wagateway.archive.batch.fallbacks", writers, ArchiveWriters::batchFallbacks)
+                .description("batches rolled back by one event's failure and stored one event at a time").register(meters);
+        return writers;
+    }
+
+    @Bean
+    EventArchiver eventArchiver(ArchiveWriters archive, GatewayProperties properties, ProducerTemplate producer) {
         return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), producer);
     }
 

@@ -19,6 +19,7 @@ public class GatewayProperties {
     private final Media media = new Media();
     private final Api api = new Api();
     private final Retention retention = new Retention();
+    private final Archive archive = new Archive();
     private final Outputs outputs = new Outputs();
 
     public Security getSecurity() { return security; }
@@ -27,6 +28,7 @@ public class GatewayProperties {
     public Media getMedia() { return media; }
     public Api getApi() { return api; }
     public Retention getRetention() { return retention; }
+    public Archive getArchive() { return archive; }
     public Outputs getOutputs() { return outputs; }
 
     public static class Media {
@@ -50,6 +52,18 @@ public class GatewayProperties {
         public void setDefaultPageSize(int defaultPageSize) { this.defaultPageSize = defaultPageSize; }
         public int getMaxPageSize() { return maxPageSize; }
         public void setMaxPageSize(int maxPageSize) { this.maxPageSize = maxPageSize; }
+    }
+
+    /** Group commit: how many threads write the archive, and how many waiting events one commit may take. */
+    public static class Archive {
+        /** Each writer holds one database connection while it writes; a few keep 2 cores and the database busy. */
+        private int writers = 4;
+        private int maxBatch = 64;
+
+        public int getWriters() { return writers; }
+        public void setWriters(int writers) { this.writers = writers; }
+        public int getMaxBatch() { return maxBatch; }
+        public void setMaxBatch(int maxBatch) { this.maxBatch = maxBatch; }
     }
 
     public static class Retention {

@@ -12,6 +12,7 @@ import org.apache.camel.Processor;
 import dev.wagateway.events.EventEnvelope;
 import dev.wagateway.events.EventHeaders;
 import dev.wagateway.security.Digests;
+import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.StorageUnavailableException;
 import dev.wagateway.store.UnstorableEventException;
@@ -32,11 +33,11 @@ public class EventArchiver implements Processor {
     /** Exchange property a route sets to record an outcome other than {@code processed} (the catch-all: unrouted). */
     public static final String OUTCOME = "eventOutcome";
 
-    private final EventArchive archive;
+    private final ArchiveWriters archive;
     private final String deliveryIdHeader;
     private final ProducerTemplate producer;
 
-    public EventArchiver(EventArchive archive, String deliveryIdHeader, ProducerTemplate producer) {
+    public EventArchiver(ArchiveWriters archive, String deliveryIdHeader, ProducerTemplate producer) {
         this.archive = archive;
         this.deliveryIdHeader = deliveryIdHeader;
         this.producer = producer;
@@ -49,8 +50,8 @@ public class EventArchiver implements Processor {
         String dedupeKey = deliveryId != null ? "delivery:" + deliveryId : "sha256:" + envelope.bodySha256();
         EventArchive.Stored stored;
         try {
-            stored = archive.store(envelope, dedupeKey, deliveryId,
-                    exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(exchange, envelope));
+            stored = archive.store(new EventArchive.Delivery(envelope, dedupeKey, deliveryId,
+                    exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(exchange, envelope)));
         } catch (StorageUnavailableException e) {
             log.warn("event {} of session {} not stored, answered 503: {}", envelope.eventId(), envelope.sessionId(),
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
@@ -64,8 +65,8 @@ public class EventArchiver implements Processor {
     }
 
     /**
-     * Runs routes/router.yaml's direct:route-event for the event, on this thread and so inside the archive
-     * transaction; a failure comes back as an exception, which rolls the route's writes back.
+     * Runs routes/router.yaml's direct:route-event for the event, on the archive writer's thread and so inside the
+     * transaction that stores the event; a failure comes back as an exception, which rolls the route's writes back.
      */
     private String route(Exchange exchange, EventEnvelope envelope) throws Exception {
         // A copy without the client's headers: its API key and signature never reach a route.

@@ -3,6 +3,7 @@ package dev.wagateway.store;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,79 @@ public class EventArchive {
     @FunctionalInterface
     public interface Route {
         String run() throws Exception;
+    }
+
+    /** One delivery to store: the event, its dedupe key, the sender's delivery id (or null), how it authenticated. */
+    public record Delivery(EventEnvelope envelope, String dedupeKey, String deliveryId, String authMethod, Route route) {
+    }
+
+    /** Stores one delivery in a transaction of its own; see {@link #store(EventEnvelope, String, String, String, Route)}. */
+    public Stored store(Delivery d) {
+        return store(d.envelope(), d.dedupeKey(), d.deliveryId(), d.authMethod(), d.route());
+    }
+
+    /**
+     * Stores several deliveries in one transaction, in order, each as {@link #store(Delivery)} would: one commit for
+     * all of them (group commit). All or nothing: if any route or statement fails, everything is rolled back and
+     * the exception is thrown; the caller then stores them one by one, which keeps each failure to its own event.
+     * Routes that ran before the failure run again then, so their writes outside the database must be idempotent.
+     *
+     * @throws BatchFailedException when one of the deliveries (or a deadlock with another batch) failed the batch:
+     *     storing them one by one will keep the others
+     * @throws StorageUnavailableException when the database could not be used at all
+     */
+    public List<Stored> storeTogether(List<Delivery> batch) {
+        try {
+            return storeAllInOneTransaction(batch);
+        } catch (RouteFailedException failed) {
+            throw new BatchFailedException(failed.getCause());
+        } catch (DataAccessException | TransactionException ex) {
+            if (isCausedByOneDelivery(ex)) {
+                throw new BatchFailedException(ex);
+            }
+            throw new StorageUnavailableException("could not store a batch of " + batch.size() + " events", ex);
+        }
+    }
+
+    /**
+     * The batch's own statements go to the database as JDBC batches (all claims in one round trip, all event rows
+     * in another); only the routes' statements are sent one by one.
+     */
+    private List<Stored> storeAllInOneTransaction(List<Delivery> batch) {
+        List<Stored> stored = tx.execute(status -> {
+            List<Object[]> claims = new ArrayList<>(batch.size());
+            for (Delivery d : batch) {
+                claims.add(claimArgs(d.envelope(), d.dedupeKey()));
+            }
+            int[] claimed = jdbc.batchUpdate(sql.get("dedupe/claim"), claims);
+            List<Stored> results = new ArrayList<>(batch.size());
+            List<Object[]> rows = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Delivery d = batch.get(i);
+                EventEnvelope e = d.envelope();
+                // 0: the key is taken (an earlier delivery, maybe one in this same batch, or an expired claim).
+                String original = claimed[i] == 1 ? null : settleTakenClaim(e, d.dedupeKey());
+                if (original != null) {
+                    results.add(new Stored(original, true, null));
+                    continue;
+                }
+                ensureSession(e);
+                String outcome;
+                try {
+                    outcome = d.route().run();
+                } catch (Exception failure) {
+                    throw new RouteFailedException(failure);
+                }
+                rows.add(eventArgs(e, d.deliveryId(), d.authMethod(), outcome, null));
+                results.add(new Stored(e.eventId(), false, outcome));
+            }
+            if (!rows.isEmpty()) {
+                jdbc.batchUpdate(sql.get("events/insert"), rows);
+            }
+            return results;
+        });
+        batch.forEach(d -> knownSessions.add(d.envelope().sessionId()));
+        return stored;
     }
 
     /**
@@ -103,17 +177,25 @@ public class EventArchive {
 
     /** Null when the claim is ours; else the event id that holds it (this delivery is a repeat). */
     private String claim(EventEnvelope e, String dedupeKey) {
-        OffsetDateTime expires = e.receivedAt().plus(dedupeWindow);
         // One statement for a new delivery; only a key already taken costs more.
-        if (jdbc.update(sql.get("dedupe/claim"), e.sessionId(), dedupeKey, e.eventId(), expires) == 1) {
+        if (jdbc.update(sql.get("dedupe/claim"), claimArgs(e, dedupeKey)) == 1) {
             return null;
         }
+        return settleTakenClaim(e, dedupeKey);
+    }
+
+    /** The key is taken: ours after all if that claim has expired (null), else the event id that holds it. */
+    private String settleTakenClaim(EventEnvelope e, String dedupeKey) {
         if (jdbc.update(sql.get("dedupe/release-expired"), e.sessionId(), dedupeKey, e.receivedAt()) == 1
-                && jdbc.update(sql.get("dedupe/claim"), e.sessionId(), dedupeKey, e.eventId(), expires) == 1) {
+                && jdbc.update(sql.get("dedupe/claim"), claimArgs(e, dedupeKey)) == 1) {
             return null; // the old claim had expired: this is a new delivery
         }
         List<String> original = jdbc.queryForList(sql.get("dedupe/find"), String.class, e.sessionId(), dedupeKey);
         return original.isEmpty() ? e.eventId() : original.get(0);
+    }
+
+    private Object[] claimArgs(EventEnvelope e, String dedupeKey) {
+        return new Object[] {e.sessionId(), dedupeKey, e.eventId(), e.receivedAt().plus(dedupeWindow)};
     }
 
     private void ensureSession(EventEnvelope e) {
@@ -123,9 +205,13 @@ public class EventArchive {
     }
 
     private void insert(EventEnvelope e, String deliveryId, String authMethod, String status, String error) {
-        jdbc.update(sql.get("events/insert"), e.eventId(), e.sessionId(), e.event(), e.formatName(), e.sourceIp(),
-                authMethod, e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId, status, error,
-                "received".equals(status) ? null : OffsetDateTime.now());
+        jdbc.update(sql.get("events/insert"), eventArgs(e, deliveryId, authMethod, status, error));
+    }
+
+    private static Object[] eventArgs(EventEnvelope e, String deliveryId, String authMethod, String status, String error) {
+        return new Object[] {e.eventId(), e.sessionId(), e.event(), e.formatName(), e.sourceIp(), authMethod,
+                e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId, status, error,
+                "received".equals(status) ? null : OffsetDateTime.now()};
     }
 
     private RuntimeException classify(EventEnvelope e, RuntimeException ex) {
@@ -145,6 +231,26 @@ public class EventArchive {
     private static boolean isDataError(DataAccessException ex) {
         Throwable cause = ex.getMostSpecificCause();
         return cause instanceof SQLException sqlEx && sqlEx.getSQLState() != null && sqlEx.getSQLState().startsWith("22");
+    }
+
+    /**
+     * Data (22) and integrity (23) errors belong to one delivery's values; transaction rollbacks (40: deadlock,
+     * serialization) to its timing against another batch. Anything else (no connection, 08) fails every delivery.
+     */
+    private static boolean isCausedByOneDelivery(RuntimeException ex) {
+        Throwable cause = ex instanceof DataAccessException dae ? dae.getMostSpecificCause() : ex.getCause();
+        if (cause instanceof SQLException sqlEx && sqlEx.getSQLState() != null) {
+            String state = sqlEx.getSQLState();
+            return state.startsWith("22") || state.startsWith("23") || state.startsWith("40");
+        }
+        return false;
+    }
+
+    /** A batch was rolled back because of one of its deliveries: store them one by one. */
+    public static final class BatchFailedException extends RuntimeException {
+        BatchFailedException(Throwable cause) {
+            super(cause == null ? "batch failed" : cause.toString(), cause, false, false);
+        }
     }
 
     /** Carries a route's failure out of the transaction callback, so the transaction rolls back. */

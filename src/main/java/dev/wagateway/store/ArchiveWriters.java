@@ -1,0 +1,171 @@
+package dev.wagateway.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+
+import dev.wagateway.store.EventArchive.Delivery;
+import dev.wagateway.store.EventArchive.Stored;
+
+/**
+ * Group commit for the archive. A request hands its delivery to one of a few writer threads and waits; each
+ * writer takes everything that queued up while it was busy (up to {@code maxBatch}) and stores it in one
+ * transaction, so under load many events share one commit and one connection instead of each holding its own.
+ * The answer to each request still waits for the commit that holds its event.
+ * <p>
+ * A session's events always go to the same writer (by the session id's hash). Everything a route writes is keyed
+ * by session, so two writers never wait on each other's rows (no deadlocks between batches), and a session's
+ * events are stored and routed in the order they arrived. A batch that fails as a whole
+ * because of one delivery (a route failed, a refused value, a deadlock with another batch) is stored again one
+ * delivery at a time, so one bad event never takes the others down with it; a database that cannot be reached
+ * fails the whole batch at once (503 to each sender).
+ */
+public class ArchiveWriters implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ArchiveWriters.class);
+
+    private final EventArchive archive;
+    private final int maxBatch;
+    private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running = true;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batchedEvents = new AtomicLong();
+    private final AtomicLong batchFallbacks = new AtomicLong();
+
+    public ArchiveWriters(EventArchive archive, int writerCount, int maxBatch) {
+        if (writerCount < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("gateway.archive.writers and max-batch must be at least 1");
+        }
+        this.archive = archive;
+        this.maxBatch = maxBatch;
+        for (int i = 0; i < writerCount; i++) {
+            BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            Thread t = new Thread(() -> writeLoop(queue), "archive-writer-" + i);
+            t.setDaemon(true);
+            writers.add(t);
+            t.start();
+        }
+    }
+
+    /**
+     * Stores the delivery (see {@link EventArchive#store(Delivery)}) and returns once it is committed.
+     *
+     * @throws StorageUnavailableException when the database cannot take it, or the gateway is shutting down
+     * @throws UnstorableEventException when the database refuses the values themselves
+     */
+    public Stored store(Delivery delivery) {
+        if (!running) {
+            throw new StorageUnavailableException("the archive is shutting down", null);
+        }
+        Pending pending = new Pending(delivery, new CompletableFuture<>());
+        queues.get(Math.floorMod(delivery.envelope().sessionId().hashCode(), queues.size())).add(pending);
+        try {
+            return pending.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new StorageUnavailableException("could not store event " + delivery.envelope().eventId(), e.getCause());
+        }
+    }
+
+    /** Deliveries waiting for a writer. */
+    public int queued() {
+        return queues.stream().mapToInt(BlockingQueue::size).sum();
+    }
+
+    /** Batches committed, the events they held, and the batches that had to be stored again one by one. */
+    public long batches() { return batches.get(); }
+    public long batchedEvents() { return batchedEvents.get(); }
+    public long batchFallbacks() { return batchFallbacks.get(); }
+
+    private void writeLoop(BlockingQueue<Pending> queue) {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable unexpected) {
+                // Never leave a request waiting: whatever escaped fails the deliveries it held.
+                for (Pending p : batch) {
+                    p.result().completeExceptionally(
+                            new StorageUnavailableException("archive writer failed", unexpected));
+                }
+                log.error("archive writer failed on a batch of {}", batch.size(), unexpected);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        if (batch.size() == 1) {
+            storeAlone(batch.get(0));
+            return;
+        }
+        List<Stored> results;
+        try {
+            results = archive.storeTogether(batch.stream().map(Pending::delivery).toList());
+        } catch (StorageUnavailableException unavailable) {
+            // The database itself is away: every request gets its 503 now, not one connection timeout after another.
+            batch.forEach(p -> p.result().completeExceptionally(unavailable));
+            return;
+        } catch (EventArchive.BatchFailedException failed) {
+            batchFallbacks.incrementAndGet();
+            log.debug("a batch of {} events was rolled back ({}); storing them one by one", batch.size(),
+                    failed.toString());
+            batch.forEach(this::storeAlone);
+            return;
+        }
+        batches.incrementAndGet();
+        batchedEvents.addAndGet(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
+        }
+    }
+
+    private void storeAlone(Pending p) {
+        try {
+            p.result().complete(archive.store(p.delivery()));
+        } catch (RuntimeException e) {
+            p.result().completeExceptionally(e);
+        }
+    }
+
+    /** After the web server and Camel have stopped: what is queued is still written, then the writers end. */
+    @Override
+    public void destroy() throws InterruptedException {
+        running = false;
+        for (Thread t : writers) {
+            t.join(10_000);
+        }
+        for (BlockingQueue<Pending> queue : queues) {
+            Pending left;
+            while ((left = queue.poll()) != null) {
+                left.result().completeExceptionally(new StorageUnavailableException("the archive is shutting down", null));
+            }
+        }
+    }
+
+    private record Pending(Delivery delivery, CompletableFuture<Stored> result) {
+    }
+}
