@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.sql.DefaultSqlEndpoint;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 
@@ -51,6 +53,7 @@ import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.MediaStore;
+import dev.wagateway.store.NamedParameterCache;
 import dev.wagateway.store.SqlCatalog;
 
 /**
@@ -105,6 +108,28 @@ public class GatewayConfiguration {
     @Bean
     EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties) {
         return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow());
+    }
+
+    /** Every camel-sql endpoint of the routes parses its named parameters once (see NamedParameterCache). */
+    @Bean
+    CamelContextConfiguration sqlNamedParameterCache() {
+        NamedParameterCache cache = new NamedParameterCache();
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext context) {
+                context.getCamelContextExtension().registerEndpointCallback((uri, endpoint) -> {
+                    // An endpoint given its own strategy in its URI keeps it.
+                    if (endpoint instanceof DefaultSqlEndpoint sql && sql.getPrepareStatementStrategy() == null) {
+                        sql.setPrepareStatementStrategy(cache);
+                    }
+                    return endpoint;
+                });
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext context) {
+            }
+        };
     }
 
     @Bean

@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.sql.DefaultSqlEndpoint;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.security.Digests;
+import dev.wagateway.store.NamedParameterCache;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
@@ -64,6 +68,22 @@ class MessageRoutesIntegrationTest extends PostgresGatewayTest {
                 + "\"data\":\"" + base64 + "\",\"filename\":\"" + filename + "\",\"filesize\":70},\"message\":{\"id\":{\"fromMe\":false,"
                 + "\"remote\":\"62811@c.us\",\"id\":\"M\",\"_serialized\":\"" + messageId + "\"},\"hasMedia\":true,\"type\":\"image\","
                 + "\"timestamp\":1764312500,\"from\":\"62811@c.us\",\"to\":\"62899@c.us\",\"fromMe\":false}}}";
+    }
+
+    @Autowired
+    CamelContext camel;
+
+    @Test
+    void theRoutesSqlEndpointsParseTheirNamedParametersOnce() {
+        Response r = client.post("/api/whatsapp/webhook", Samples.forSession("message", "sql-cache"));
+        assertThat(r.status()).isEqualTo(200);
+
+        List<DefaultSqlEndpoint> sql = camel.getEndpoints().stream()
+                .filter(DefaultSqlEndpoint.class::isInstance).map(DefaultSqlEndpoint.class::cast).toList();
+        assertThat(sql).isNotEmpty().allSatisfy(e ->
+                assertThat(e.getPrepareStatementStrategy()).isInstanceOf(NamedParameterCache.class));
+        NamedParameterCache cache = (NamedParameterCache) sql.get(0).getPrepareStatementStrategy();
+        assertThat(cache.statementsCached()).as("the message upsert went through the cache").isPositive();
     }
 
     @Test
