@@ -31,20 +31,25 @@ for line in (work / "results.tsv").read_text().splitlines():
     c, stored, ticks, hz, seconds = line.split("\t")
     gw, bare = wrk(work / f"gw-{c}.txt"), wrk(work / f"bare-{c}.txt")
     db = pgbench(work / f"db-{c}.txt")
+    node = wrk(work / f"node-{c}.txt") if (work / f"node-{c}.txt").exists() else None
     cpu = int(ticks) / int(hz) / int(seconds)
-    rows.append((int(c), gw, bare, db, int(stored), cpu))
+    rows.append((int(c), gw, bare, db, node, int(stored), cpu))
 
 print(f"\nWhatsApp webhook gateway benchmark ({java}; {Path('/proc/cpuinfo').read_text().count('processor')} cores)")
 print("mix: 70% message/message_create, 20% message_ack, 10% lifecycle; every request HMAC-signed; unique ids\n")
 head = f"{'conc':>5} {'gateway req/s':>13} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'non-2xx':>8} {'200s':>7} {'rows':>7} {'cpu':>5}" \
-       f" | {'bare req/s':>10} {'gw/bare':>7} | {'db ev/s':>8} {'gw/db':>6}"
+       f" | {'bare req/s':>10} {'gw/bare':>7} | {'db ev/s':>8} {'gw/db':>6} | {'node req/s':>10} {'p99 ms':>7} {'gw/node':>7}"
 print(head)
 print("-" * len(head))
 failed = False
-for c, gw, bare, db, stored, cpu in rows:
+for c, gw, bare, db, node, stored, cpu in rows:
     non2xx = sum(gw["errors"].values()) + gw["socket_errors"]
+    node_cols = f" | {node['rps']:>10.0f} {node['p99']:>7.2f} {gw['rps'] / node['rps']:>7.2f}" if node else " | (skipped)"
     print(f"{c:>5} {gw['rps']:>13.0f} {gw['p50']:>7.2f} {gw['p95']:>7.2f} {gw['p99']:>7.2f} {non2xx:>8} {gw['ok']:>7} {stored:>7}"
-          f" {cpu:>5.2f} | {bare['rps']:>10.0f} {gw['rps'] / bare['rps']:>7.2f} | {db:>8.0f} {gw['rps'] / db if db else 0:>6.2f}")
+          f" {cpu:>5.2f} | {bare['rps']:>10.0f} {gw['rps'] / bare['rps']:>7.2f} | {db:>8.0f} {gw['rps'] / db if db else 0:>6.2f}"
+          + node_cols)
+    if node and (node["errors"] or node["socket_errors"]):
+        print(f"      node receiver answers other than 2xx: {node['errors']}, socket errors {node['socket_errors']}")
     if gw["errors"]:
         print(f"      answers other than 2xx: {gw['errors']}")
     if gw["duplicates"]:
@@ -58,7 +63,8 @@ for c, gw, bare, db, stored, cpu in rows:
         print(f"      {stored - new} more rows than 200s seen: requests in flight when wrk stopped")
 print(f"\ngateway peak RSS: {peak_rss_kb / 1024:.0f} MB; cpu = cores busy in the gateway process during its measurement")
 print("bare = a platform-http route answering 200 in the same app (HTTP ceiling); "
-      "db = pgbench running the gateway's statements for one message event (database ceiling; at most 60 clients)")
+      "db = pgbench running the gateway's statements for one message event (database ceiling; at most 60 clients);\n"
+      "node = the minimal Node.js receiver (bench/node-receiver: HMAC, archive insert, message upsert; pg pool of 10)")
 if smoke:
     ok = not failed and all(not gw["errors"] and gw["socket_errors"] == 0 and gw["ok"] > 0 for _, gw, *_ in rows)
     print("smoke:", "OK" if ok else "FAILED")

@@ -9,8 +9,8 @@
 #   bench/run.sh            full run (~2.5 min after the build)
 #   bench/run.sh --smoke    a few seconds at one concurrency; fails unless every 200 has its row (CI runs this)
 #   bench/run.sh --jar J    use an already built jar (to compare builds); with --routes D, that build's routes
-# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080),
-#      BENCH_SECONDS (8 per measurement), BENCH_WARMUP (30)
+# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080), BENCH_NODE_PORT (18081),
+#      BENCH_SECONDS (6 per measurement), BENCH_WARMUP (30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +31,8 @@ pg_host=${BENCH_PG_HOST:-127.0.0.1}
 pg_port=${BENCH_PG_PORT:-5432}
 pg_user=${BENCH_PG_USER:-postgres}
 port=${BENCH_PORT:-18080}
-seconds=${BENCH_SECONDS:-8}
+node_port=${BENCH_NODE_PORT:-18081}
+seconds=${BENCH_SECONDS:-6}
 warmup=${BENCH_WARMUP:-30}
 levels=(1 16 64 256)
 if [[ $smoke == 1 ]]; then
@@ -55,8 +56,10 @@ psql="psql -q -X -h $pg_host -p $pg_port -U $pg_user"
 $psql -d postgres -c "CREATE DATABASE $db" >/dev/null
 work=$(mktemp -d)
 gateway_pid=""
+node_pid=""
 cleanup() {
   [[ -n $gateway_pid ]] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
   $psql -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -76,12 +79,26 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  [[ -d bench/node-receiver/node_modules ]] || (cd bench/node-receiver && npm ci --no-audit --no-fund --silent)
+  PORT=$node_port DATABASE_URL="postgresql://$pg_user@$pg_host:$pg_port/$db" WHATSAPP_WEBHOOK_SECRET=$secret \
+    node bench/node-receiver/server.js > "$work/node.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 40); do
+    curl -sf "http://127.0.0.1:$node_port/" >/dev/null 2>&1 && break
+    kill -0 "$node_pid" 2>/dev/null || { cat "$work/node.log"; exit 1; }
+    sleep 0.25
+  done
+else
+  echo "node/npm not installed: the Node.js baseline is skipped" >&2
+fi
+
 export BENCH_SECRET=$secret BENCH_DIR=bench BENCH_SAMPLES=src/test/resources/samples
 url="http://127.0.0.1:$port"
-wrk_run() { # concurrency seconds path -> wrk output
+wrk_run() { # concurrency seconds path [base url] -> wrk output
   local c=$1 d=$2 p=$3 t=2
   [[ $c -lt 2 ]] && t=1
-  BENCH_RUN=$RANDOM$RANDOM BENCH_PATH=$p wrk -t$t -c"$c" -d"${d}s" --latency -s bench/webhook-mix.lua "$url"
+  BENCH_RUN=$RANDOM$RANDOM BENCH_PATH=$p wrk -t$t -c"$c" -d"${d}s" --latency -s bench/webhook-mix.lua "${4:-$url}"
 }
 rows() { $psql -d "$db" -Atc "SELECT count(*) FROM wa_events"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway_pid/stat"; }
@@ -90,6 +107,7 @@ ticks_per_second=$(getconf CLK_TCK)
 echo "warming up for ${warmup}s (JIT, pools) ..." >&2
 wrk_run 64 "$warmup" /api/whatsapp/webhook >/dev/null
 wrk_run 64 $(( warmup / 6 + 1 )) /bench/noop >/dev/null
+[[ -n $node_pid ]] && wrk_run 64 $(( warmup / 6 + 1 )) / "http://127.0.0.1:$node_port" >/dev/null
 
 results=$work/results.tsv
 for c in "${levels[@]}"; do
@@ -101,6 +119,7 @@ for c in "${levels[@]}"; do
   # PostgreSQL's default max_connections is 100 and the gateway holds its own pool: the database baseline stops at 60 clients.
   pgbench -h "$pg_host" -p "$pg_port" -U "$pg_user" -n -M prepared -c $(( c > 60 ? 60 : c )) -j $(( c < 2 ? 1 : 2 )) -T "$seconds" \
     -f bench/db-baseline.sql "$db" > "$work/db-$c.txt" 2>&1 || true
+  [[ -n $node_pid ]] && wrk_run "$c" "$seconds" / "http://127.0.0.1:$node_port" > "$work/node-$c.txt"
   printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$(( after_rows - before_rows ))" "$(( after_cpu - before_cpu ))" \
     "$ticks_per_second" "$seconds" >> "$results"
 done
