@@ -73,22 +73,24 @@ DATA_DIR=$work/data MEDIA_DIR=$work/media \
     --camel.main.routes-include-pattern="file:$routes/*.yaml,file:bench/baseline-route.yaml" \
     --logging.level.root=WARN > "$work/gateway.log" 2>&1 &
 gateway_pid=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/api/whatsapp/webhook" >/dev/null 2>&1 && break
-  kill -0 "$gateway_pid" 2>/dev/null || { cat "$work/gateway.log"; exit 1; }
-  sleep 0.5
-done
+
+await_up() { # url pid log seconds: until the url answers; the log and exit 1 if the process dies or time runs out
+  local deadline=$(( SECONDS + $4 ))
+  until curl -sf "$1" >/dev/null 2>&1; do
+    if ! kill -0 "$2" 2>/dev/null || (( SECONDS > deadline )); then
+      cat "$3"; echo "not up: $1" >&2; exit 1
+    fi
+    sleep 0.25
+  done
+}
+await_up "http://127.0.0.1:$port/api/whatsapp/webhook" "$gateway_pid" "$work/gateway.log" 60
 
 if command -v node >/dev/null && command -v npm >/dev/null; then
   [[ -d bench/node-receiver/node_modules ]] || (cd bench/node-receiver && npm ci --no-audit --no-fund --silent)
   PORT=$node_port DATABASE_URL="postgresql://$pg_user@$pg_host:$pg_port/$db" WHATSAPP_WEBHOOK_SECRET=$secret \
     node bench/node-receiver/server.js > "$work/node.log" 2>&1 &
   node_pid=$!
-  for _ in $(seq 1 40); do
-    curl -sf "http://127.0.0.1:$node_port/" >/dev/null 2>&1 && break
-    kill -0 "$node_pid" 2>/dev/null || { cat "$work/node.log"; exit 1; }
-    sleep 0.25
-  done
+  await_up "http://127.0.0.1:$node_port/" "$node_pid" "$work/node.log" 15
 else
   echo "node/npm not installed: the Node.js baseline is skipped" >&2
 fi

@@ -1,6 +1,7 @@
 package dev.wagateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -123,6 +124,27 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
         assertThat(eventRow(c.eventId())).containsEntry("status", "processed");
         // a's route ran twice (in the batch, then alone): its first write was rolled back with the batch.
         assertThat(calls(session)).containsExactlyInAnyOrder("a", "c");
+    }
+
+    @Test
+    void aValueTheDatabaseRefusesInTheBatchFailsOnlyItsOwnDelivery() throws Exception {
+        String session = "group-nul-" + UUID.randomUUID();
+        Future<Stored> holder = submit(delivery(session, "holder", this::awaitRelease));
+        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 0, "the holder to reach the writer");
+
+        Future<Stored> good = submit(delivery(session, "good", () -> "processed"));
+        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 1, "good queued");
+        // Longer than wa_events.delivery_id: the batch's event rows are refused because of this one (SQLState 22001).
+        Delivery d = delivery(session, "too-long", () -> "processed");
+        Future<Stored> refused = submit(new Delivery(d.envelope(), d.dedupeKey(), "x".repeat(300), "hmac", d.route()));
+        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 2, "the refused delivery queued");
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+
+        assertThat(good.get(10, TimeUnit.SECONDS).status()).isEqualTo("processed");
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(UnstorableEventException.class);
+        assertThat(writers.batchFallbacks()).isEqualTo(1);
     }
 
     private Future<Stored> submit(Delivery d) {
