@@ -134,8 +134,9 @@ public class GatewayConfiguration {
 
     @Bean
     ArchiveWriters archiveWriters(EventArchive archive, GatewayProperties properties, MeterRegistry meters) {
-        ArchiveWriters writers = new ArchiveWriters(archive, properties.getArchive().getWriters(),
-                properties.getArchive().getMaxBatch());
+        GatewayProperties.Archive settings = properties.getArchive();
+        ArchiveWriters writers = new ArchiveWriters(archive, settings.getWriters(), settings.getMaxBatch(),
+                settings.getCommitTimeout());
         Gauge.builder("wagateway.archive.queued", writers, ArchiveWriters::queued)
                 .description("events waiting for an archive writer").register(meters);
         FunctionCounter.builder("wagateway.archive.batches", writers, ArchiveWriters::batches)

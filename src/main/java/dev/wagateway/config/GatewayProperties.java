@@ -59,7 +59,11 @@ public class GatewayProperties {
         /** Each writer holds one database connection while it writes; a few keep 2 cores and the database busy. */
         private int writers = 4;
         private int maxBatch = 64;
+        /** How long a request waits for the commit that holds its event before it answers 503 (retry). */
+        private Duration commitTimeout = Duration.ofSeconds(15);
 
+        public Duration getCommitTimeout() { return commitTimeout; }
+        public void setCommitTimeout(Duration commitTimeout) { this.commitTimeout = commitTimeout; }
         public int getWriters() { return writers; }
         public void setWriters(int writers) { this.writers = writers; }
         public int getMaxBatch() { return maxBatch; }

@@ -1,12 +1,15 @@
 package dev.wagateway.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -35,6 +38,7 @@ public class ArchiveWriters implements DisposableBean {
 
     private final EventArchive archive;
     private final int maxBatch;
+    private final Duration commitTimeout;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
@@ -42,11 +46,12 @@ public class ArchiveWriters implements DisposableBean {
     private final AtomicLong batchedEvents = new AtomicLong();
     private final AtomicLong batchFallbacks = new AtomicLong();
 
-    public ArchiveWriters(EventArchive archive, int writerCount, int maxBatch) {
-        if (writerCount < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("gateway.archive.writers and max-batch must be at least 1");
+    public ArchiveWriters(EventArchive archive, int writerCount, int maxBatch, Duration commitTimeout) {
+        if (writerCount < 1 || maxBatch < 1 || commitTimeout.isNegative() || commitTimeout.isZero()) {
+            throw new IllegalArgumentException("gateway.archive.writers, max-batch and commit-timeout must be positive");
         }
         this.archive = archive;
+        this.commitTimeout = commitTimeout;
         this.maxBatch = maxBatch;
         for (int i = 0; i < writerCount; i++) {
             BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -71,12 +76,32 @@ public class ArchiveWriters implements DisposableBean {
         Pending pending = new Pending(delivery, new CompletableFuture<>());
         queues.get(Math.floorMod(delivery.envelope().sessionId().hashCode(), queues.size())).add(pending);
         try {
-            return pending.result().join();
+            return pending.result().get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // A database that hangs must not hold the sender for ever. A delivery no writer has taken yet is
+            // withdrawn; one already in a batch may still commit, and the sender's retry is then a duplicate.
+            StorageUnavailableException late = new StorageUnavailableException("event "
+                    + delivery.envelope().eventId() + " not committed within " + commitTimeout, null);
+            if (pending.result().completeExceptionally(late)) {
+                throw late;
+            }
+            return outcome(pending.result()); // it was done just as the wait ended
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while storing " + delivery.envelope().eventId(), e);
+        } catch (ExecutionException e) {
+            return outcome(pending.result());
+        }
+    }
+
+    private static Stored outcome(CompletableFuture<Stored> done) {
+        try {
+            return done.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
-            throw new StorageUnavailableException("could not store event " + delivery.envelope().eventId(), e.getCause());
+            throw new StorageUnavailableException("could not store the event", e.getCause());
         }
     }
 
@@ -100,7 +125,11 @@ public class ArchiveWriters implements DisposableBean {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                write(batch);
+                // A delivery whose sender stopped waiting (commit timeout) is not stored: it was answered 503.
+                batch.removeIf(p -> p.result().isDone());
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

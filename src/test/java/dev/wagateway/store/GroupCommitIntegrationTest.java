@@ -44,7 +44,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
 
     @BeforeEach
     void oneWriter() {
-        writers = new ArchiveWriters(archive, 1, 64);
+        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(30));
         senders = Executors.newFixedThreadPool(16);
     }
 
@@ -145,6 +145,33 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
         assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(UnstorableEventException.class);
         assertThat(writers.batchFallbacks()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestStopsWaitingAfterTheCommitTimeoutAndItsQueuedEventIsNotStored() throws Exception {
+        writers.destroy();
+        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(2));
+        String session = "group-timeout-" + UUID.randomUUID();
+        Delivery held = delivery(session, "holder", this::awaitRelease);
+        Future<Stored> holder = submit(held);
+        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 0, "the holder to reach the writer");
+        Delivery late = delivery(session, "late", () -> insertCall(session, "late"));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> writers.store(late)).isInstanceOf(StorageUnavailableException.class)
+                .hasMessageContaining("not committed within");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(5));
+
+        // The holder's sender gave up too, but its event was already being written: it commits (a retry would be
+        // answered as its duplicate).
+        assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageUnavailableException.class);
+        release.countDown();
+        Stored next = writers.store(delivery(session, "next", () -> "processed"));
+        assertThat(next.status()).as("the writer goes on").isEqualTo("processed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE event_id = ?", Long.class,
+                late.envelope().eventId())).as("the withdrawn event").isZero();
+        assertThat(eventRow(held.envelope().eventId())).containsEntry("status", "processed");
+        assertThat(calls(session)).as("its route never ran").isEmpty();
     }
 
     private Future<Stored> submit(Delivery d) {
