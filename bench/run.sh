@@ -85,14 +85,17 @@ await_up() { # url pid log seconds: until the url answers; the log and exit 1 if
 }
 await_up "http://127.0.0.1:$port/api/whatsapp/webhook" "$gateway_pid" "$work/gateway.log" 60
 
-if command -v node >/dev/null && command -v npm >/dev/null; then
+node_ready() { # node and the receiver's one dependency (pg, from the committed lockfile)
+  command -v node >/dev/null && command -v npm >/dev/null || return 1
   [[ -d bench/node-receiver/node_modules ]] || (cd bench/node-receiver && npm ci --no-audit --no-fund --silent)
+}
+if node_ready; then
   PORT=$node_port DATABASE_URL="postgresql://$pg_user@$pg_host:$pg_port/$db" WHATSAPP_WEBHOOK_SECRET=$secret \
     node bench/node-receiver/server.js > "$work/node.log" 2>&1 &
   node_pid=$!
   await_up "http://127.0.0.1:$node_port/" "$node_pid" "$work/node.log" 15
 else
-  echo "node/npm not installed: the Node.js baseline is skipped" >&2
+  echo "Node.js, npm or the pg package not available: the Node.js baseline is skipped" >&2
 fi
 
 export BENCH_SECRET=$secret BENCH_DIR=bench BENCH_SAMPLES=src/test/resources/samples
