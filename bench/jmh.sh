@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# JMH microbenchmarks of the per-request CPU work (signature check, normalisation, routing decision), in ns/op.
+# JMH microbenchmarks of the per-request CPU work (signature check, normalisation, routing decision, filling the
+# message upsert's named parameters with camel-sql's strategy and with NamedParameterCache), in ns/op.
 #   bench/jmh.sh [JMH options, e.g. -f 1 -wi 2 -i 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
