@@ -40,6 +40,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
 
     private ArchiveWriters writers;
     private ExecutorService senders;
+    private final CountDownLatch holding = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
@@ -59,7 +60,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
     void queuedDeliveriesShareOneCommitAndEachKeepsItsOutcome() throws Exception {
         String session = "group-" + UUID.randomUUID();
         Future<Stored> holder = submit(delivery(session, "holder", this::awaitRelease));
-        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 0, "the holder to reach the writer");
+        awaitHolderOnTheWriter();
 
         List<Future<Stored>> results = new ArrayList<>();
         List<String> callIds = new ArrayList<>();
@@ -98,7 +99,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
     void aFailingRouteInABatchFailsOnlyItsOwnEvent() throws Exception {
         String session = "group-fail-" + UUID.randomUUID();
         Future<Stored> holder = submit(delivery(session, "holder", this::awaitRelease));
-        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 0, "the holder to reach the writer");
+        awaitHolderOnTheWriter();
 
         Future<Stored> before = submit(delivery(session, "a", () -> insertCall(session, "a")));
         Await.until(Duration.ofSeconds(5), () -> writers.queued() == 1, "a queued");
@@ -130,7 +131,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
     void aValueTheDatabaseRefusesInTheBatchFailsOnlyItsOwnDelivery() throws Exception {
         String session = "group-nul-" + UUID.randomUUID();
         Future<Stored> holder = submit(delivery(session, "holder", this::awaitRelease));
-        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 0, "the holder to reach the writer");
+        awaitHolderOnTheWriter();
 
         Future<Stored> good = submit(delivery(session, "good", () -> "processed"));
         Await.until(Duration.ofSeconds(5), () -> writers.queued() == 1, "good queued");
@@ -154,7 +155,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
         String session = "group-timeout-" + UUID.randomUUID();
         Delivery held = delivery(session, "holder", this::awaitRelease);
         Future<Stored> holder = submit(held);
-        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 0, "the holder to reach the writer");
+        awaitHolderOnTheWriter();
         Delivery late = delivery(session, "late", () -> insertCall(session, "late"));
 
         long start = System.nanoTime();
@@ -174,11 +175,17 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
         assertThat(calls(session)).as("its route never ran").isEmpty();
     }
 
+    private void awaitHolderOnTheWriter() throws InterruptedException {
+        assertThat(holding.await(10, TimeUnit.SECONDS)).as("the holder's route running on the writer").isTrue();
+    }
+
     private Future<Stored> submit(Delivery d) {
         return senders.submit(() -> writers.store(d));
     }
 
+    /** The holder's route: it occupies the writer until the test releases it. */
     private String awaitRelease() throws InterruptedException {
+        holding.countDown();
         assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
         return "processed";
     }
