@@ -158,7 +158,10 @@ class HttpOutputIntegrationTest extends PostgresGatewayTest {
 
         // The endpoint comes back; once the circuit lets calls through again, a bulk replay delivers each event once.
         main.mode(FakeEndpoint.Mode.UP);
-        Thread.sleep(3200);
+        // The circuit re-opens whenever a half-open trial fails while the endpoint is still down, so wait for its
+        // own move to half-open rather than a fixed time after the last dead letter.
+        Await.until(Duration.ofSeconds(15), () -> outputs.circuit("http-main").getState() != CircuitBreaker.State.OPEN,
+                "the circuit to let trial calls through");
         Response replay = client.post("/api/whatsapp/dead-letters/replay?output=http-main&limit=100", "",
                 Map.of("Authorization", "Bearer " + ADMIN));
         assertThat(replay.status()).isEqualTo(200);
