@@ -17,10 +17,11 @@ import dev.wagateway.events.EventEnvelope;
 
 /**
  * The durable archive: every accepted event is one row of {@code wa_events}, committed before the webhook is
- * answered. One transaction per delivery holds the dedupe claim, the session's first row, everything the event's
- * route writes (it runs inside, on the same connection) and the event row with the route's outcome: one commit
- * per event. If the route fails, that transaction is rolled back and a second one stores the event alone, marked
- * failed with the error: a failing route never loses the event, and never leaves half its writes behind.
+ * answered. One transaction holds the dedupe claim, the session's first row, everything the event's route writes
+ * (it runs inside, on the same connection) and the event row with the route's outcome: one commit per event, or
+ * per batch of events under group commit ({@link ArchiveWriters}). If the route fails, that transaction is rolled
+ * back and a second one stores the event alone, marked failed with the error: a failing route never loses the
+ * event, and never leaves half its writes behind.
  */
 public class EventArchive {
 
@@ -54,9 +55,23 @@ public class EventArchive {
     public record Delivery(EventEnvelope envelope, String dedupeKey, String deliveryId, String authMethod, Route route) {
     }
 
-    /** Stores one delivery in a transaction of its own; see {@link #store(EventEnvelope, String, String, String, Route)}. */
+    /**
+     * Stores one delivery and runs its route in a transaction of its own, unless its dedupe key was already claimed
+     * for this session within the window (then nothing is written and the route does not run). If the route fails,
+     * its writes are rolled back and the event is stored alone, marked failed with the error.
+     *
+     * @throws StorageUnavailableException when the database cannot take it
+     * @throws UnstorableEventException when the database refuses the values themselves (bad input)
+     */
     public Stored store(Delivery d) {
-        return store(d.envelope(), d.dedupeKey(), d.deliveryId(), d.authMethod(), d.route());
+        try {
+            return storeAllInOneTransaction(List.of(d)).get(0);
+        } catch (RouteFailedException failed) {
+            // The route's writes are rolled back; the event itself must still be kept.
+            return storeFailed(d, failed.getCause());
+        } catch (DataAccessException | TransactionException ex) {
+            throw classify(d.envelope(), ex);
+        }
     }
 
     /**
@@ -123,51 +138,16 @@ public class EventArchive {
         return stored;
     }
 
-    /**
-     * Stores the event and runs its route in the same transaction, unless {@code dedupeKey} was already claimed
-     * for this session within the window (then nothing is written and the route does not run).
-     *
-     * @throws StorageUnavailableException when the database cannot take it
-     * @throws UnstorableEventException when the database refuses the values themselves (bad input)
-     */
-    public Stored store(EventEnvelope e, String dedupeKey, String deliveryId, String authMethod, Route route) {
-        RuntimeException[] routeFailure = new RuntimeException[1];
-        try {
-            Stored stored = tx.execute(status -> {
-                String original = claim(e, dedupeKey);
-                if (original != null) {
-                    return new Stored(original, true, null);
-                }
-                ensureSession(e);
-                String outcome;
-                try {
-                    outcome = route.run();
-                } catch (Exception failure) {
-                    routeFailure[0] = new RouteFailedException(failure);
-                    throw routeFailure[0];
-                }
-                insert(e, deliveryId, authMethod, outcome, null);
-                return new Stored(e.eventId(), false, outcome);
-            });
-            knownSessions.add(e.sessionId());
-            return stored;
-        } catch (RouteFailedException failed) {
-            // The route's writes are rolled back; the event itself must still be kept.
-            return storeFailed(e, dedupeKey, deliveryId, authMethod, failed.getCause());
-        } catch (DataAccessException | TransactionException ex) {
-            throw classify(e, ex);
-        }
-    }
-
-    private Stored storeFailed(EventEnvelope e, String dedupeKey, String deliveryId, String authMethod, Throwable error) {
+    private Stored storeFailed(Delivery d, Throwable error) {
+        EventEnvelope e = d.envelope();
         try {
             return tx.execute(status -> {
-                String original = claim(e, dedupeKey);
+                String original = claim(e, d.dedupeKey());
                 if (original != null) {
                     return new Stored(original, true, null);
                 }
                 ensureSession(e);
-                insert(e, deliveryId, authMethod, "failed", describe(error));
+                insert(e, d.deliveryId(), d.authMethod(), "failed", describe(error));
                 return new Stored(e.eventId(), false, "failed");
             });
         } catch (DataAccessException | TransactionException ex) {
