@@ -55,6 +55,22 @@ class NamedParameterCacheTest {
     }
 
     @Test
+    void aBodyThatIsNotAMapLeavesTheValuesToHeadersAndVariablesAsInCamelSql() throws Exception {
+        String statement = "UPDATE s SET ready_at = :?WaReceivedAt WHERE session_id = :?WaSessionId AND n = :?n";
+        Object body = new StringBuilder("{\"an\":\"envelope\"}"); // no converter to Map: camel-sql reads the headers
+        exchange.getMessage().setBody(body);
+        exchange.getMessage().setHeader("WaReceivedAt", "2026-11-28T21:00:00Z");
+        exchange.getMessage().setHeader("WaSessionId", "s1");
+        exchange.setVariable("n", 7);
+
+        assertThat(values(cache.createPopulateIterator(statement, null, 3, exchange, body)))
+                .isEqualTo(values(camel.createPopulateIterator(statement, null, 3, exchange, body)))
+                .containsExactly("2026-11-28T21:00:00Z", "s1", 7);
+        assertThatThrownBy(() -> values(cache.createPopulateIterator(statement + " AND m = :?m", null, 4, exchange, body)))
+                .isInstanceOf(RuntimeExchangeException.class).hasMessageContaining("Cannot find key [m]");
+    }
+
+    @Test
     void aMissingParameterFailsAsInCamelSql() {
         Map<String, Object> body = Map.of("a", "x");
         assertThatThrownBy(() -> values(cache.createPopulateIterator(UPSERT, null, 4, exchange, body)))
