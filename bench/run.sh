@@ -114,17 +114,29 @@ wrk_run 64 "$warmup" /api/whatsapp/webhook >/dev/null
 wrk_run 64 $(( warmup / 6 + 1 )) /bench/noop >/dev/null
 [[ -n $node_pid ]] && wrk_run 64 $(( warmup / 6 + 1 )) / "http://127.0.0.1:$node_port" >/dev/null
 
+# Each measurement that writes starts right after a checkpoint: the first change of a page after one costs
+# PostgreSQL a full-page image in the WAL, so a checkpoint falling inside one measurement would tax only that one.
+checkpoint() {
+  $psql -d "$db" -c CHECKPOINT >/dev/null 2>&1 || { [[ -z ${checkpoint_warned:-} ]] && checkpoint_warned=1 &&
+    echo "CHECKPOINT refused (needs a superuser or pg_checkpoint): measurements are not aligned to checkpoints" >&2; }
+}
+
 results=$work/results.tsv
 for c in "${levels[@]}"; do
   echo "concurrency $c ..." >&2
+  checkpoint
   before_rows=$(rows); before_cpu=$(cpu_ticks)
   wrk_run "$c" "$seconds" /api/whatsapp/webhook > "$work/gw-$c.txt"
   after_cpu=$(cpu_ticks); after_rows=$(rows)
   wrk_run "$c" "$seconds" /bench/noop > "$work/bare-$c.txt"
+  checkpoint
   # PostgreSQL's default max_connections is 100 and the gateway holds its own pool: the database baseline stops at 60 clients.
   pgbench -h "$pg_host" -p "$pg_port" -U "$pg_user" -n -M prepared -c $(( c > 60 ? 60 : c )) -j $(( c < 2 ? 1 : 2 )) -T "$seconds" \
     -f bench/db-baseline.sql "$db" > "$work/db-$c.txt" 2>&1 || true
-  [[ -n $node_pid ]] && wrk_run "$c" "$seconds" / "http://127.0.0.1:$node_port" > "$work/node-$c.txt"
+  if [[ -n $node_pid ]]; then
+    checkpoint
+    wrk_run "$c" "$seconds" / "http://127.0.0.1:$node_port" > "$work/node-$c.txt"
+  fi
   printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$(( after_rows - before_rows ))" "$(( after_cpu - before_cpu ))" \
     "$ticks_per_second" "$seconds" >> "$results"
 done
