@@ -24,9 +24,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * On Spring Boot, platform-http hands every request to a task executor and returns a CompletableFuture; Spring
  * MVC then suspends the request and dispatches it a second time through the whole filter and handler chain to
  * finish it. For the webhook, whose route blocks until its event is committed anyway, that was a thread hand-off
- * and a second dispatch per request: about a sixth of the gateway's CPU under load (docs/performance.md). Here the
- * engine runs the route on the calling thread (the future is complete when the handler returns) and a completed
- * future is taken as the finished answer; the route has already written the response. A future that is not
+ * and a second dispatch per request (the second dispatch alone: 11% of the profile's samples, docs/performance.md).
+ * Here the engine runs the route on the calling thread (the future is complete when the handler returns) and a
+ * completed future is taken as the finished answer; the route has already written the response. A future that is not
  * complete (not expected with this engine) still goes the asynchronous way. The number of requests in routes at
  * once is Tomcat's thread count ({@code server.tomcat.threads.max}, HTTP_WORKER_THREADS).
  */
@@ -67,8 +67,8 @@ public class SynchronousPlatformHttp {
         }
 
         @Override
-        public void handleReturnValue(Object returnValue, MethodParameter returnType, ModelAndViewContainer mavContainer,
-                NativeWebRequest webRequest) throws Exception {
+        public void handleReturnValue(Object returnValue, MethodParameter returnType,
+                ModelAndViewContainer mavContainer, NativeWebRequest webRequest) throws Exception {
             if (isCompleted(returnValue)) {
                 mavContainer.setRequestHandled(true);
             } else {
@@ -77,7 +77,8 @@ public class SynchronousPlatformHttp {
         }
 
         private static boolean isCompleted(Object returnValue) {
-            return returnValue instanceof CompletableFuture<?> future && future.isDone() && !future.isCompletedExceptionally();
+            return returnValue instanceof CompletableFuture<?> future
+                    && future.isDone() && !future.isCompletedExceptionally();
         }
     }
 }
