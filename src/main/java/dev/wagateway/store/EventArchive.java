@@ -209,8 +209,8 @@ public class EventArchive {
 
     /** SQLState class 22 (data exception, e.g. a NUL character PostgreSQL text cannot hold) is the input's fault. */
     private static boolean isDataError(DataAccessException ex) {
-        Throwable cause = ex.getMostSpecificCause();
-        return cause instanceof SQLException sqlEx && sqlEx.getSQLState() != null && sqlEx.getSQLState().startsWith("22");
+        String state = sqlState(ex);
+        return state != null && state.startsWith("22");
     }
 
     /**
@@ -218,12 +218,14 @@ public class EventArchive {
      * serialization) to its timing against another batch. Anything else (no connection, 08) fails every delivery.
      */
     private static boolean isCausedByOneDelivery(RuntimeException ex) {
+        String state = sqlState(ex);
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("40"));
+    }
+
+    /** The database's SQLState behind a failure, or null when it did not come from a statement. */
+    private static String sqlState(RuntimeException ex) {
         Throwable cause = ex instanceof DataAccessException dae ? dae.getMostSpecificCause() : ex.getCause();
-        if (cause instanceof SQLException sqlEx && sqlEx.getSQLState() != null) {
-            String state = sqlEx.getSQLState();
-            return state.startsWith("22") || state.startsWith("23") || state.startsWith("40");
-        }
-        return false;
+        return cause instanceof SQLException sqlEx ? sqlEx.getSQLState() : null;
     }
 
     /** A batch was rolled back because of one of its deliveries: store them one by one. */
