@@ -6,11 +6,11 @@
 # It prints requests/s, latency percentiles, answers by status, rows stored vs 200s, gateway CPU and peak RSS,
 # and the gateway's throughput as a fraction of each baseline.
 #
-#   bench/run.sh            full run (~2.5 min after the build)
+#   bench/run.sh            full run (~2.7 min after the build)
 #   bench/run.sh --smoke    a few seconds at one concurrency; fails unless every 200 has its row (CI runs this)
 #   bench/run.sh --jar J    use an already built jar (to compare builds); with --routes D, that build's routes
-# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080), BENCH_NODE_PORT (18081),
-#      BENCH_SECONDS (6 per measurement), BENCH_WARMUP (30)
+# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080),
+#      BENCH_JAVA_OPTS (bench/common.sh); BENCH_NODE_PORT (18081), BENCH_SECONDS (6 per measurement), BENCH_WARMUP (30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,10 +27,6 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5432}
-pg_user=${BENCH_PG_USER:-postgres}
-port=${BENCH_PORT:-18080}
 node_port=${BENCH_NODE_PORT:-18081}
 seconds=${BENCH_SECONDS:-6}
 warmup=${BENCH_WARMUP:-30}
@@ -38,12 +34,7 @@ levels=(1 16 64 256)
 if [[ $smoke == 1 ]]; then
   seconds=3; warmup=2; levels=(4)
 fi
-secret=bench-secret-$RANDOM
-
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)"
-  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
-fi
+source bench/common.sh
 command -v pgbench >/dev/null || { echo "pgbench is needed (PostgreSQL client tools)" >&2; exit 1; }
 
 if [[ -z $jar ]]; then
@@ -51,39 +42,8 @@ if [[ -z $jar ]]; then
   jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
 fi
 
-db=wagw_bench_$(date +%s)_$RANDOM
-psql="psql -q -X -h $pg_host -p $pg_port -U $pg_user"
-$psql -d postgres -c "CREATE DATABASE $db" >/dev/null
-work=$(mktemp -d)
-gateway_pid=""
-node_pid=""
-cleanup() {
-  [[ -n $gateway_pid ]] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
-  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  $psql -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-DATABASE_URL="postgresql://$pg_user@$pg_host:$pg_port/$db" \
-WHATSAPP_WEBHOOK_SECRET=$secret \
-RATE_LIMIT_TRUSTED_SENDERS=127.0.0.1/32 RATE_LIMIT_TRUSTED_PER_MINUTE=1000000000 \
-DATA_DIR=$work/data MEDIA_DIR=$work/media \
-  java ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port="$port" \
-    --camel.main.routes-include-pattern="file:$routes/*.yaml,file:bench/baseline-route.yaml" \
-    --logging.level.root=WARN > "$work/gateway.log" 2>&1 &
-gateway_pid=$!
-
-await_up() { # url pid log seconds: until the url answers; the log and exit 1 if the process dies or time runs out
-  local deadline=$(( SECONDS + $4 ))
-  until curl -sf "$1" >/dev/null 2>&1; do
-    if ! kill -0 "$2" 2>/dev/null || (( SECONDS > deadline )); then
-      cat "$3"; echo "not up: $1" >&2; exit 1
-    fi
-    sleep 0.25
-  done
-}
-await_up "http://127.0.0.1:$port/api/whatsapp/webhook" "$gateway_pid" "$work/gateway.log" 60
+start_gateway "$jar" wagw_bench \
+  --camel.main.routes-include-pattern="file:$routes/*.yaml,file:bench/baseline-route.yaml"
 
 node_ready() { # node and the receiver's one dependency (pg, from the committed lockfile)
   command -v node >/dev/null && command -v npm >/dev/null || return 1
@@ -98,15 +58,7 @@ else
   echo "Node.js, npm or the pg package not available: the Node.js baseline is skipped" >&2
 fi
 
-export BENCH_SECRET=$secret BENCH_DIR=bench BENCH_SAMPLES=src/test/resources/samples
-url="http://127.0.0.1:$port"
-wrk_run() { # concurrency seconds path [base url] -> wrk output
-  local c=$1 d=$2 p=$3 t=2
-  [[ $c -lt 2 ]] && t=1
-  BENCH_RUN=$RANDOM$RANDOM BENCH_PATH=$p wrk -t$t -c"$c" -d"${d}s" --latency -s bench/webhook-mix.lua "${4:-$url}"
-}
 rows() { $psql -d "$db" -Atc "SELECT count(*) FROM wa_events"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway_pid/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
 echo "warming up for ${warmup}s (JIT, pools) ..." >&2
