@@ -137,9 +137,9 @@ public class GatewayProperties {
     public static class Intake {
         /** Larger bodies get 413; media events carry files base64-encoded, hence the generous default. */
         private long maxBodyBytes = 104_857_600L;
-        /** A repeat of the same body for the same session within this window is acknowledged as a duplicate. */
+        /** A retry (the session's previous event's body, or a delivery id seen) within this window is a duplicate. */
         private Duration dedupeWindow = Duration.ofSeconds(60);
-        /** A sender-supplied delivery id; when present it is the dedupe key instead of the body hash. */
+        /** A sender-supplied delivery id; when present it alone decides whether a delivery is a repeat. */
         private String deliveryIdHeader = "X-Delivery-Id";
         /**
          * Request body bytes held at once across all requests; past it a request gets 503 (retry) instead of

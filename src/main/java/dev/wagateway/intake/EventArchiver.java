@@ -19,9 +19,9 @@ import dev.wagateway.store.UnstorableEventException;
 
 /**
  * Stores the event and runs its route, in one transaction committed before the webhook is answered (see
- * {@link EventArchive}), and decides whether the delivery is a repeat: the dedupe key is the sender's delivery id
- * when it sends one, else the SHA-256 of the exact body. A duplicate keeps the original event id and is not
- * routed again.
+ * {@link EventArchive}), and decides there whether the delivery is a repeat: of the same sender delivery id when
+ * it carries one, else of the session's previous accepted event when the exact body is the same. A duplicate keeps
+ * the original event id and is not routed again.
  */
 public class EventArchiver implements Processor {
 
@@ -47,10 +47,9 @@ public class EventArchiver implements Processor {
     public void process(Exchange exchange) {
         EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
         String deliveryId = deliveryId(exchange.getMessage().getHeader(deliveryIdHeader, String.class));
-        String dedupeKey = deliveryId != null ? "delivery:" + deliveryId : "sha256:" + envelope.bodySha256();
         EventArchive.Stored stored;
         try {
-            stored = archive.store(new EventArchive.Delivery(envelope, dedupeKey, deliveryId,
+            stored = archive.store(new EventArchive.Delivery(envelope, deliveryId,
                     exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(exchange, envelope)));
         } catch (StorageUnavailableException e) {
             log.warn("event {} of session {} not stored, answered 503: {}", envelope.eventId(), envelope.sessionId(),
@@ -84,7 +83,7 @@ public class EventArchiver implements Processor {
             return null;
         }
         String id = header.trim();
-        // The column and the dedupe key are bounded; a longer id is still unique by its hash.
+        // The column and the claim key are bounded; a longer id is still unique by its hash.
         return id.length() <= MAX_DELIVERY_ID ? id
                 : "sha256:" + Digests.sha256Hex(id.getBytes(StandardCharsets.UTF_8));
     }

@@ -17,7 +17,8 @@ import dev.wagateway.events.EventEnvelope;
 
 /**
  * The durable archive: every accepted event is one row of {@code wa_events}, committed before the webhook is
- * answered. One transaction holds the dedupe claim, the session's first row, everything the event's route writes
+ * answered. One transaction holds the repeat decision ({@link RepeatCheck}: the session row locked, its previous
+ * event compared and moved), the session's first row, everything the event's route writes
  * (it runs inside, on the same connection) and the event row with the route's outcome: one commit per event, or
  * per batch of events under group commit ({@link ArchiveWriters}). If the route fails, that transaction is rolled
  * back and a second one stores the event alone, marked failed with the error: a failing route never loses the
@@ -51,13 +52,13 @@ public class EventArchive {
         String run() throws Exception;
     }
 
-    /** One delivery to store: the event, its dedupe key, the sender's delivery id (or null), how it authenticated. */
-    public record Delivery(EventEnvelope envelope, String dedupeKey, String deliveryId, String authMethod, Route route) {
+    /** One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route. */
+    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route) {
     }
 
     /**
-     * Stores one delivery and runs its route in a transaction of its own, unless its dedupe key was already claimed
-     * for this session within the window (then nothing is written and the route does not run). If the route fails,
+     * Stores one delivery and runs its route in a transaction of its own, unless it repeats an accepted event (see
+     * {@link RepeatCheck}: then nothing is written and the route does not run). If the route fails,
      * its writes are rolled back and the event is stored alone, marked failed with the error.
      *
      * @throws StorageUnavailableException when the database cannot take it
@@ -98,28 +99,23 @@ public class EventArchive {
     }
 
     /**
-     * The batch's own statements go to the database as JDBC batches (all claims in one round trip, all event rows
-     * in another); only the routes' statements are sent one by one.
+     * The batch's own statements go to the database as JDBC batches (the delivery-id claims in one round trip, the
+     * event rows in another, the sessions' previous events in a third); the session locks take one round trip per
+     * session, and the routes' statements are sent one by one.
      */
     private List<Stored> storeAllInOneTransaction(List<Delivery> batch) {
         List<Stored> stored = tx.execute(status -> {
-            List<Object[]> claims = new ArrayList<>(batch.size());
-            for (Delivery d : batch) {
-                claims.add(claimArgs(d.envelope(), d.dedupeKey()));
-            }
-            int[] claimed = jdbc.batchUpdate(sql.get("dedupe/claim"), claims);
+            RepeatCheck repeats = new RepeatCheck(jdbc, sql, dedupeWindow);
+            repeats.lock(batch, this::ensureSession);
             List<Stored> results = new ArrayList<>(batch.size());
             List<Object[]> rows = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                Delivery d = batch.get(i);
+            for (Delivery d : batch) {
                 EventEnvelope e = d.envelope();
-                // 0: the key is taken (an earlier delivery, maybe one in this same batch, or an expired claim).
-                String original = claimed[i] == 1 ? null : settleTakenClaim(e, d.dedupeKey());
+                String original = repeats.originalOf(d);
                 if (original != null) {
                     results.add(new Stored(original, true, null));
                     continue;
                 }
-                ensureSession(e);
                 String outcome;
                 try {
                     outcome = d.route().run();
@@ -129,6 +125,7 @@ public class EventArchive {
                 rows.add(eventArgs(e, d.deliveryId(), d.authMethod(), outcome, null));
                 results.add(new Stored(e.eventId(), false, outcome));
             }
+            repeats.save();
             if (!rows.isEmpty()) {
                 jdbc.batchUpdate(sql.get("events/insert"), rows);
             }
@@ -142,40 +139,19 @@ public class EventArchive {
         EventEnvelope e = d.envelope();
         try {
             return tx.execute(status -> {
-                String original = claim(e, d.dedupeKey());
+                RepeatCheck repeats = new RepeatCheck(jdbc, sql, dedupeWindow);
+                repeats.lock(List.of(d), this::ensureSession);
+                String original = repeats.originalOf(d);
                 if (original != null) {
                     return new Stored(original, true, null);
                 }
-                ensureSession(e);
+                repeats.save();
                 insert(e, d.deliveryId(), d.authMethod(), "failed", describe(error));
                 return new Stored(e.eventId(), false, "failed");
             });
         } catch (DataAccessException | TransactionException ex) {
             throw classify(e, ex);
         }
-    }
-
-    /** Null when the claim is ours; else the event id that holds it (this delivery is a repeat). */
-    private String claim(EventEnvelope e, String dedupeKey) {
-        // One statement for a new delivery; only a key already taken costs more.
-        if (jdbc.update(sql.get("dedupe/claim"), claimArgs(e, dedupeKey)) == 1) {
-            return null;
-        }
-        return settleTakenClaim(e, dedupeKey);
-    }
-
-    /** The key is taken: ours after all if that claim has expired (null), else the event id that holds it. */
-    private String settleTakenClaim(EventEnvelope e, String dedupeKey) {
-        if (jdbc.update(sql.get("dedupe/release-expired"), e.sessionId(), dedupeKey, e.receivedAt()) == 1
-                && jdbc.update(sql.get("dedupe/claim"), claimArgs(e, dedupeKey)) == 1) {
-            return null; // the old claim had expired: this is a new delivery
-        }
-        List<String> original = jdbc.queryForList(sql.get("dedupe/find"), String.class, e.sessionId(), dedupeKey);
-        return original.isEmpty() ? e.eventId() : original.get(0);
-    }
-
-    private Object[] claimArgs(EventEnvelope e, String dedupeKey) {
-        return new Object[] {e.sessionId(), dedupeKey, e.eventId(), e.receivedAt().plus(dedupeWindow)};
     }
 
     private void ensureSession(EventEnvelope e) {
