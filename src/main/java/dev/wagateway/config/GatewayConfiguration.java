@@ -21,7 +21,6 @@ import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.sql.DefaultSqlEndpoint;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
@@ -29,7 +28,6 @@ import dev.wagateway.api.DeadLetterApi;
 import dev.wagateway.api.QrRenderer;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
-import dev.wagateway.events.EventHeaders;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
@@ -40,7 +38,9 @@ import dev.wagateway.intake.IntakeResponses;
 import dev.wagateway.intake.RequestBodyReader;
 import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.outputs.OutputCatalog;
-import dev.wagateway.outputs.OutputDispatcher;
+import dev.wagateway.outputs.OutboxWorkers;
+import dev.wagateway.outputs.OutputDefinition;
+import dev.wagateway.outputs.OutputDelivery;
 import dev.wagateway.outputs.OutputMessages;
 import dev.wagateway.outputs.OutputRoutes;
 import dev.wagateway.outputs.OutputStats;
@@ -54,6 +54,7 @@ import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.NamedParameterCache;
+import dev.wagateway.store.Outbox;
 import dev.wagateway.store.SqlCatalog;
 
 /**
@@ -106,8 +107,16 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties) {
-        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow());
+    Outbox outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, OutputCatalog outputs) {
+        Outbox outbox = new Outbox(jdbc, tx, sql, deadLetters);
+        outbox.routeEventsWith(event -> outputs.all().stream().filter(o -> o.wants(event)).map(OutputDefinition::name).toList());
+        return outbox;
+    }
+
+    @Bean
+    EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties,
+            Outbox outbox) {
+        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox);
     }
 
     /** Every camel-sql endpoint of the routes parses its named parameters once (see NamedParameterCache). */
@@ -192,17 +201,21 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, CamelContext camel) {
-        return new OutputStats(catalog, routes, meters, camel);
+    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox) {
+        return new OutputStats(catalog, routes, meters, outbox);
     }
 
-    /** Counts each failed delivery attempt (the outputs' dead-letter channel calls it before retrying). */
     @Bean
-    Processor outputAttemptFailed(OutputStats stats) {
-        return exchange -> {
-            DeadLetters.countFailedAttempt(exchange);
-            stats.failed(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class));
-        };
+    OutputDelivery outputDelivery(CamelContext camel, ProducerTemplate producer) {
+        return new OutputDelivery(camel, producer);
+    }
+
+    @Bean
+    OutboxWorkers outboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
+            GatewayProperties properties) {
+        Outputs.Delivery d = properties.getOutputs().getDelivery();
+        return new OutboxWorkers(outbox, catalog, delivery, stats, new OutboxWorkers.Settings(d.getConsumers(),
+                d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval()));
     }
 
     /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */
@@ -223,15 +236,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    OutputDispatcher outputDispatcher(OutputCatalog catalog, DeadLetters deadLetters, CamelContext camel,
-            ProducerTemplate producer) {
-        return new OutputDispatcher(catalog, deadLetters, camel, producer);
-    }
-
-    @Bean
-    DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDispatcher dispatcher,
-            CamelContext camel) {
-        return new DeadLetterReplayer(deadLetters, catalog, dispatcher, camel);
+    DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery,
+            OutputStats stats) {
+        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats);
     }
 
     @Bean

@@ -19,7 +19,7 @@ public class Outputs {
     private final Rabbitmq rabbitmq = new Rabbitmq();
     private final Mail mail = new Mail();
     private final DeadLetters deadLetters = new DeadLetters();
-    /** Outputs whose delivery route is written in YAML (direct:deliver-<name>); the gateway adds queue, retries, dead letters. */
+    /** Outputs whose delivery route is written in YAML (direct:deliver-<name>); the gateway adds the outbox, retries, dead letters. */
     private Map<String, Custom> custom = new LinkedHashMap<>();
 
     public Delivery getDelivery() { return delivery; }
@@ -43,12 +43,16 @@ public class Outputs {
         public void setEvents(List<String> events) { this.events = events; }
     }
 
-    /** How each output delivers: its own queue and threads, retries with backoff, a circuit breaker. */
+    /** How each output delivers from the outbox: its own threads, retries with backoff, a circuit breaker. */
     public static class Delivery {
-        /** Events waiting per output; a full queue dead-letters instead of slowing the webhook. */
-        private int queueSize = 10_000;
-        /** Threads per output. */
+        /** Threads per output and instance: sessions delivered to it in parallel (each session's events in order). */
         private int consumers = 4;
+        /** Deliveries of one session one thread takes at a time (marked delivered together). */
+        private int laneBatch = 50;
+        /** How long a claimed session is held; after a crash another worker takes it once this has passed. */
+        private Duration lease = Duration.ofSeconds(60);
+        /** How often an idle output looks for deliveries made by another instance (this one's wake it at once). */
+        private Duration pollInterval = Duration.ofMillis(500);
         /** Attempts after the first. */
         private int retries = 3;
         private Duration retryDelay = Duration.ofMillis(500);
@@ -62,8 +66,12 @@ public class Outputs {
         /** How long it stays open before letting a few calls test the output again. */
         private Duration openDuration = Duration.ofSeconds(30);
 
-        public int getQueueSize() { return queueSize; }
-        public void setQueueSize(int queueSize) { this.queueSize = queueSize; }
+        public int getLaneBatch() { return laneBatch; }
+        public void setLaneBatch(int laneBatch) { this.laneBatch = laneBatch; }
+        public Duration getLease() { return lease; }
+        public void setLease(Duration lease) { this.lease = lease; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
         public int getConsumers() { return consumers; }
         public void setConsumers(int consumers) { this.consumers = consumers; }
         public int getRetries() { return retries; }

@@ -1,33 +1,30 @@
 package dev.wagateway.outputs;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
-
 import dev.wagateway.events.EnvelopeJson;
 import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
 import dev.wagateway.store.DeadLetters;
 
 /**
- * Re-sends dead letters through their output's route (same queue, same circuit breaker, same retries) and
- * waits for the outcome: delivered marks the dead letter resolved; failed again adds the attempts to it.
+ * Re-sends dead letters through their output's delivery route (same circuit breaker and time limit, the same
+ * retries with backoff) and waits for the outcome: delivered marks the dead letter resolved; failed again adds
+ * the attempts to it. A replayed event reaches the output after the session's later events did.
  */
 public class DeadLetterReplayer {
 
     private final DeadLetters deadLetters;
     private final OutputCatalog catalog;
-    private final OutputDispatcher dispatcher;
-    private final CamelContext camel;
+    private final OutputDelivery delivery;
+    private final OutputStats stats;
 
-    public DeadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDispatcher dispatcher, CamelContext camel) {
+    public DeadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats) {
         this.deadLetters = deadLetters;
         this.catalog = catalog;
-        this.dispatcher = dispatcher;
-        this.camel = camel;
+        this.delivery = delivery;
+        this.stats = stats;
     }
 
     /** The outcome of one replay. */
@@ -55,20 +52,25 @@ public class DeadLetterReplayer {
         if (output == null) {
             return new Outcome(id, "pending", "output " + outputName + " is not configured");
         }
-        int attemptsBefore = ((Number) row.get("attempts")).intValue();
         EventEnvelope envelope = EnvelopeJson.read((String) row.get("envelope_json"));
-        Exchange exchange = OutputDispatcher.eventExchange(camel, envelope, outputName, ExchangePattern.InOut);
-        exchange.getMessage().setHeader(EventHeaders.DEAD_LETTER_ID, id);
-        dispatcher.producer().send(output.queueUriAwaitingOutcome(), exchange);
-
-        Map<String, Object> after = deadLetters.find(id).orElseThrow();
-        boolean failedAgain = ((Number) after.get("attempts")).intValue() > attemptsBefore || exchange.getException() != null;
-        if (failedAgain) {
-            String error = exchange.getException() != null ? exchange.getException().getMessage() : (String) after.get("error");
-            return new Outcome(id, "pending", error);
+        int retries = catalog.config().getDelivery().getRetries();
+        Duration retryDelay = catalog.config().getDelivery().getRetryDelay();
+        Exception failure = null;
+        for (int attempt = 1; attempt <= retries + 1; attempt++) {
+            failure = delivery.attempt(output, envelope);
+            if (failure == null) {
+                stats.sent(outputName);
+                deadLetters.resolve(id);
+                return new Outcome(id, "resolved", null);
+            }
+            stats.failed(outputName);
+            if (attempt <= retries && !sleep(OutputDelivery.backoff(retryDelay, attempt))) {
+                break;
+            }
         }
-        deadLetters.resolve(id);
-        return new Outcome(id, "resolved", null);
+        String error = OutputDelivery.describe(failure);
+        deadLetters.record(envelope, outputName, error, retries + 1, id);
+        return new Outcome(id, "pending", error);
     }
 
     /** Replays the pending dead letters of one output (or all) created within [from, to), oldest first. */
@@ -89,5 +91,15 @@ public class DeadLetterReplayer {
     /** For the scheduled retry route. */
     public Summary retryPending() {
         return replayPending(null, null, null, catalog.config().getDeadLetters().getAutoRetryBatch());
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

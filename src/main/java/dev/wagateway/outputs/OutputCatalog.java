@@ -119,10 +119,6 @@ public class OutputCatalog {
         p.put("output", name);
         p.put("circuitBreaker", "output-" + name + "-circuit");
         p.put("timeoutExecutor", "output-" + name + "-timeouts");
-        p.put("queueSize", d.getQueueSize());
-        p.put("consumers", d.getConsumers());
-        p.put("retries", d.getRetries());
-        p.put("retryDelayMs", d.getRetryDelay().toMillis());
         p.put("timeoutMs", (timeout != null ? timeout : d.getTimeout()).toMillis());
         return p;
     }

@@ -14,14 +14,9 @@ public record OutputDefinition(String name, String template, Set<String> events,
         return events.isEmpty() || events.contains(event);
     }
 
-    /** The queue in front of the output: the webhook only ever puts the event here and moves on. */
-    public String queueUri() {
-        return "seda:output-" + name + "?size=" + parameters.get("queueSize");
-    }
-
-    /** The same queue for a caller that waits for the delivery's outcome (replays); attempts bound the wait. */
-    public String queueUriAwaitingOutcome() {
-        return queueUri() + "&timeout=0";
+    /** The output's delivery route (routes/outputs.yaml, or the engineer's own for a custom output). */
+    public String deliveryUri() {
+        return "direct:deliver-" + name;
     }
 
     public String routeId() {

@@ -11,6 +11,7 @@ import dev.wagateway.api.QrRenderer;
 import dev.wagateway.config.Outputs;
 import dev.wagateway.events.EnvelopeJson;
 import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.events.EventHeaders;
 import dev.wagateway.intake.IntakeExchange;
 
 /**
@@ -38,7 +39,7 @@ public class OutputMessages {
         message.setHeader("X-Webhook-Event", envelope.event());
         message.setHeader("X-Webhook-Session", envelope.sessionId());
         message.setHeader("X-Webhook-Event-Id", envelope.eventId());
-        catalog.httpSigner(OutputStats.output(exchange))
+        catalog.httpSigner(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class))
                 .ifPresent(signer -> message.setHeader("X-Webhook-Signature", signer.signatureHeader(json)));
     }
 

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 import dev.wagateway.config.Outputs;
 
 /**
- * Creates one route per configured output from its route template in routes/outputs.yaml, once the YAML routes
- * are loaded, each with a circuit breaker of its own (kept in a registry so health and metrics can read it).
+ * Creates the delivery route of each configured output from its route template in routes/outputs.yaml, once the
+ * YAML routes are loaded, each with a circuit breaker of its own (kept in a registry so health and metrics can
+ * read it). The outbox workers feed those routes.
  */
 public class OutputRoutes implements CamelContextConfiguration {
 
@@ -83,10 +84,10 @@ public class OutputRoutes implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext context) {
         for (OutputDefinition output : catalog.all()) {
             try {
+                // A custom output brings its own direct:deliver-<name> route in YAML.
                 if (output.template() != null) {
                     context.addRouteFromTemplate(output.routeId() + "-delivery", output.template(), output.parameters());
                 }
-                context.addRouteFromTemplate(output.routeId(), "output-queue", output.parameters());
                 log.info("output {} on (events: {})", output.name(), output.events().isEmpty() ? "all" : output.events());
             } catch (Exception e) {
                 throw new IllegalStateException("could not create the route of output " + output.name(), e);

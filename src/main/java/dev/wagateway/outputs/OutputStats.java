@@ -1,54 +1,60 @@
 package dev.wagateway.outputs;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.seda.SedaEndpoint;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
+import dev.wagateway.store.Outbox;
+
 /**
  * Each output's state for operators: circuit (closed, open, half-open), events sent, failed attempts, dead
- * letters, queue depth. As metrics (wagateway.output.*, tag output) and as the "outputs" health component,
- * which is DOWN while any circuit is open.
+ * letters, and its lag: deliveries waiting in the outbox and the age of the oldest. As metrics
+ * (wagateway.output.*, tag output) and as the "outputs" health component, which is DOWN while any circuit is open.
  */
-import dev.wagateway.events.EventHeaders;
-
 public class OutputStats implements HealthIndicator {
+
+    /** The backlog is read from the database at most this often, however often metrics are scraped. */
+    private static final Duration BACKLOG_FRESHNESS = Duration.ofSeconds(2);
 
     private final OutputCatalog catalog;
     private final OutputRoutes routes;
     private final MeterRegistry meters;
-    private final CamelContext camel;
+    private final Outbox outbox;
+    private volatile Map<String, Outbox.Backlog> backlog = Map.of();
+    private volatile long backlogReadAt;
 
-    public OutputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, CamelContext camel) {
+    public OutputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox) {
         this.catalog = catalog;
         this.routes = routes;
         this.meters = meters;
-        this.camel = camel;
+        this.outbox = outbox;
         for (OutputDefinition output : catalog.all()) {
             CircuitBreaker circuit = routes.circuit(output.name());
             Gauge.builder("wagateway.output.circuit.open", circuit, c -> c.getState() == CircuitBreaker.State.OPEN ? 1 : 0)
                     .tag("output", output.name()).description("1 while the output's circuit is open").register(meters);
-            Gauge.builder("wagateway.output.queue.depth", this, s -> s.queueDepth(output))
-                    .tag("output", output.name()).description("events waiting for the output").register(meters);
+            Gauge.builder("wagateway.output.backlog", this, s -> s.backlog(output.name()).waiting())
+                    .tag("output", output.name()).description("deliveries waiting in the outbox").register(meters);
+            Gauge.builder("wagateway.output.backlog.oldest.seconds", this, s -> s.oldestAgeSeconds(output.name()))
+                    .tag("output", output.name()).description("age of the oldest waiting delivery (0 when none)")
+                    .register(meters);
         }
     }
 
-    /** After a successful delivery (routes/outputs.yaml). */
-    public void sent(Exchange exchange) {
-        counter("wagateway.output.sent", output(exchange)).increment();
+    /** After a delivery the output took. */
+    public void sent(String output) {
+        counter("wagateway.output.sent", output).increment();
     }
 
-    /** Each failed attempt, before its retry (the dead-letter channel's onExceptionOccurred). */
+    /** Each failed attempt, before its retry. */
     public void failed(String output) {
         counter("wagateway.output.failed", output).increment();
     }
@@ -72,23 +78,33 @@ public class OutputStats implements HealthIndicator {
             d.put("sent", (long) counter("wagateway.output.sent", output.name()).count());
             d.put("failedAttempts", (long) counter("wagateway.output.failed", output.name()).count());
             d.put("deadLettered", (long) counter("wagateway.output.dead_lettered", output.name()).count());
-            d.put("queued", queueDepth(output));
+            d.put("backlog", backlog(output.name()).waiting());
+            d.put("oldestWaitingSeconds", (long) oldestAgeSeconds(output.name()));
             details.put(output.name(), d);
         }
         return (anyOpen ? Health.down() : Health.up()).withDetails(details).build();
     }
 
-    private double queueDepth(OutputDefinition output) {
-        // The dispatcher's endpoint; until the first event is dispatched it does not exist and the queue is empty.
-        BlockingQueue<Exchange> queue = camel.hasEndpoint(output.queueUri()) instanceof SedaEndpoint s ? s.getQueue() : null;
-        return queue == null ? 0 : queue.size();
+    /** Deliveries waiting for the output, as last read from the outbox. */
+    public Outbox.Backlog backlog(String output) {
+        long now = System.nanoTime();
+        if (now - backlogReadAt > BACKLOG_FRESHNESS.toNanos()) {
+            try {
+                backlog = outbox.backlog();
+            } catch (RuntimeException e) {
+                // The database is away: the last reading stands (health shows the database itself as DOWN).
+            }
+            backlogReadAt = now;
+        }
+        return backlog.getOrDefault(output, new Outbox.Backlog(0, null));
+    }
+
+    private double oldestAgeSeconds(String output) {
+        OffsetDateTime oldest = backlog(output).oldest();
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, OffsetDateTime.now()).toMillis() / 1000.0);
     }
 
     private Counter counter(String name, String output) {
         return meters.counter(name, "output", output);
-    }
-
-    static String output(Exchange exchange) {
-        return exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class);
     }
 }

@@ -8,27 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.wagateway.events.EnvelopeJson;
 import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
-import dev.wagateway.intake.IntakeExchange;
 
 /**
  * The dead-letter store: an event and the output it could not reach, with the error and how many attempts were
- * made. Written by the outputs' dead-letter channel (routes/outputs.yaml) and by the dispatcher when an output's
- * queue is full; read and resolved by replays.
+ * made. Written by the outbox workers when a delivery's retries are spent (in the transaction that takes it out
+ * of the outbox); read and resolved by replays.
  */
 public class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final int MAX_ERROR = 2000;
-    /** Exchange property counting the failed attempts of one delivery (see {@link #countFailedAttempt}). */
-    public static final String ATTEMPTS = "wagatewayFailedAttempts";
 
     private final JdbcTemplate jdbc;
     private final SqlCatalog sql;
@@ -36,21 +31,6 @@ public class DeadLetters {
     public DeadLetters(JdbcTemplate jdbc, SqlCatalog sql) {
         this.jdbc = jdbc;
         this.sql = sql;
-    }
-
-    /** For the dead-letter channel: the exchange that exhausted its retries. Returns the dead letter's id. */
-    public String recordFailure(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
-        String output = exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int attempts = Math.max(1, exchange.getProperty(ATTEMPTS, 0, Integer.class));
-        String replayOf = exchange.getMessage().getHeader(EventHeaders.DEAD_LETTER_ID, String.class);
-        return record(envelope, output, describe(error), attempts, replayOf);
-    }
-
-    /** Called on each failed attempt, before its retry: the count survives useOriginalMessage (it is on the exchange). */
-    public static void countFailedAttempt(Exchange exchange) {
-        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
     }
 
     /** Records a failed delivery: a new dead letter, or more failed attempts on the one being replayed. */
@@ -115,13 +95,5 @@ public class DeadLetters {
         q.append(" ORDER BY created_at, id LIMIT ?");
         args.add(limit);
         return jdbc.queryForList(q.toString(), String.class, args.toArray());
-    }
-
-    private static String describe(Throwable error) {
-        if (error == null) {
-            return "unknown error";
-        }
-        String message = error.getMessage();
-        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -19,7 +19,8 @@ import dev.wagateway.events.EventEnvelope;
  * The durable archive: every accepted event is one row of {@code wa_events}, committed before the webhook is
  * answered. One transaction holds the repeat decision ({@link RepeatCheck}: the session row locked, its previous
  * event compared and moved), the session's first row, everything the event's route writes
- * (it runs inside, on the same connection) and the event row with the route's outcome: one commit per event, or
+ * (it runs inside, on the same connection), the event row with the route's outcome and the outbox rows of the
+ * outputs that want it ({@link Outbox}): one commit per event, or
  * per batch of events under group commit ({@link ArchiveWriters}). If the route fails, that transaction is rolled
  * back and a second one stores the event alone, marked failed with the error: a failing route never loses the
  * event, and never leaves half its writes behind.
@@ -32,14 +33,16 @@ public class EventArchive {
     private final TransactionTemplate tx;
     private final SqlCatalog sql;
     private final Duration dedupeWindow;
+    private final Outbox outbox;
     /** Sessions known to have a row; saves one statement per event. Only a cache: the insert is idempotent. */
     private final Set<String> knownSessions = ConcurrentHashMap.newKeySet();
 
-    public EventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, Duration dedupeWindow) {
+    public EventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, Duration dedupeWindow, Outbox outbox) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.sql = sql;
         this.dedupeWindow = dedupeWindow;
+        this.outbox = outbox;
     }
 
     /** What storing a delivery came to: newly stored (with its route's outcome), or a repeat of {@code eventId}. */
@@ -104,7 +107,10 @@ public class EventArchive {
      * session, and the routes' statements are sent one by one.
      */
     private List<Stored> storeAllInOneTransaction(List<Delivery> batch) {
+        List<EventEnvelope> accepted = new ArrayList<>(batch.size());
+        int[] owed = {0};
         List<Stored> stored = tx.execute(status -> {
+            accepted.clear();
             RepeatCheck repeats = new RepeatCheck(jdbc, sql, dedupeWindow);
             repeats.lock(batch, this::ensureSession);
             List<Stored> results = new ArrayList<>(batch.size());
@@ -124,21 +130,26 @@ public class EventArchive {
                 }
                 rows.add(eventArgs(e, d.deliveryId(), d.authMethod(), outcome, null));
                 results.add(new Stored(e.eventId(), false, outcome));
+                accepted.add(e);
             }
             repeats.save();
             if (!rows.isEmpty()) {
                 jdbc.batchUpdate(sql.get("events/insert"), rows);
             }
+            // What each output owes commits with the events, or not at all.
+            owed[0] = outbox.add(accepted);
             return results;
         });
         batch.forEach(d -> knownSessions.add(d.envelope().sessionId()));
+        outbox.committed(accepted, owed[0]);
         return stored;
     }
 
     private Stored storeFailed(Delivery d, Throwable error) {
         EventEnvelope e = d.envelope();
+        int[] owed = {0};
         try {
-            return tx.execute(status -> {
+            Stored stored = tx.execute(status -> {
                 RepeatCheck repeats = new RepeatCheck(jdbc, sql, dedupeWindow);
                 repeats.lock(List.of(d), this::ensureSession);
                 String original = repeats.originalOf(d);
@@ -147,8 +158,11 @@ public class EventArchive {
                 }
                 repeats.save();
                 insert(e, d.deliveryId(), d.authMethod(), "failed", describe(error));
+                owed[0] = outbox.add(List.of(e));
                 return new Stored(e.eventId(), false, "failed");
             });
+            outbox.committed(List.of(e), owed[0]);
+            return stored;
         } catch (DataAccessException | TransactionException ex) {
             throw classify(e, ex);
         }

@@ -33,6 +33,9 @@ public class FakeEndpoint implements AutoCloseable {
     private final HttpServer server;
     private volatile Mode mode = Mode.UP;
     private final AtomicInteger failNext = new AtomicInteger();
+    private volatile long delayMillis;
+    private volatile double failRate;
+    private volatile String poison;
     private final AtomicInteger requests = new AtomicInteger();
     private final List<Received> accepted = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> acceptedByEventId = new ConcurrentHashMap<>();
@@ -54,7 +57,17 @@ public class FakeEndpoint implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            boolean fail = now == Mode.DOWN || failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            String poisoned = poison;
+            boolean fail = now == Mode.DOWN || failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    || (failRate > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < failRate)
+                    || (poisoned != null && new String(body, StandardCharsets.UTF_8).contains(poisoned));
             int status = fail ? 500 : 200;
             if (!fail) {
                 Map<String, String> headers = new java.util.HashMap<>();
@@ -84,6 +97,21 @@ public class FakeEndpoint implements AutoCloseable {
         failNext.set(n);
     }
 
+    /** Every answer comes this late: a slow endpoint. */
+    public void delay(long millis) {
+        this.delayMillis = millis;
+    }
+
+    /** Fails this share of requests at random (0 to 1). */
+    public void failRandomly(double rate) {
+        this.failRate = rate;
+    }
+
+    /** Fails every request whose body contains the text: an event this endpoint never takes. */
+    public void refuseBodiesContaining(String text) {
+        this.poison = text;
+    }
+
     public int requests() {
         return requests.get();
     }
@@ -101,6 +129,9 @@ public class FakeEndpoint implements AutoCloseable {
     public void reset() {
         mode = Mode.UP;
         failNext.set(0);
+        delayMillis = 0;
+        failRate = 0;
+        poison = null;
         requests.set(0);
         accepted.clear();
         acceptedByEventId.clear();

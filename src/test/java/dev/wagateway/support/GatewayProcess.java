@@ -109,6 +109,20 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IOException("gateway did not come up in 90 s: " + output());
     }
 
+    /** {@code kill -9}: the process ends at once, mid-whatever. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** {@code SIGTERM}: the graceful stop; waits until the process has ended. */
+    public void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the gateway did not stop within 60 s of SIGTERM");
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

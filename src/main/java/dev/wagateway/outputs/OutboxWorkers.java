@@ -1,0 +1,273 @@
+package dev.wagateway.outputs;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+
+import dev.wagateway.store.Outbox;
+
+/**
+ * Delivers what the outbox holds. Per output, a poller claims due lanes (one per session: {@link Outbox#claimLanes})
+ * and hands each to one of the output's {@code consumers} threads, which delivers the lane's deliveries in order
+ * through the output's route ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
+ * retried with exponential backoff (the lane waits, so the session's order holds) until {@code retries} are spent,
+ * then dead-lettered, and the lane goes on with the next event. Work starts once the application is ready (the
+ * delivery routes exist) and, on a graceful stop, each lane finishes the attempt it is making and is handed back:
+ * nothing delivered twice, nothing left behind. After a crash the lanes' leases run out and whatever was delivered
+ * but not yet marked is delivered again (at least once: consumers drop repeats by {@code eventId}).
+ */
+public class OutboxWorkers implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxWorkers.class);
+
+    private final Outbox outbox;
+    private final OutputCatalog catalog;
+    private final OutputDelivery delivery;
+    private final OutputStats stats;
+    private final Settings settings;
+    private final List<OutputWorker> workers = new ArrayList<>();
+    private volatile boolean running;
+
+    /** How the workers deliver, from gateway.outputs.delivery. */
+    public record Settings(int consumers, int retries, Duration retryDelay, Duration timeout, int laneBatch,
+            Duration lease, Duration pollInterval) {
+        public Settings {
+            if (consumers < 1 || laneBatch < 1 || retries < 0) {
+                throw new IllegalArgumentException("gateway.outputs.delivery: consumers and lane-batch must be positive");
+            }
+            // A lane stops taking new deliveries when an attempt could outlast its lease: at least one must fit.
+            if (lease.compareTo(timeout.plus(LEASE_MARGIN).multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("gateway.outputs.delivery.lease (" + lease
+                        + ") must be at least twice timeout + " + LEASE_MARGIN.toSeconds() + " s");
+            }
+        }
+    }
+
+    /** Time kept in hand at the end of a lease, for marking what was delivered and handing the lane back. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
+
+    public OutboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats, Settings settings) {
+        this.outbox = outbox;
+        this.catalog = catalog;
+        this.delivery = delivery;
+        this.stats = stats;
+        this.settings = settings;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** The delivery routes are created once Camel has started: only then do the workers begin. */
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        synchronized (workers) {
+            if (!running || !workers.isEmpty()) {
+                return;
+            }
+            for (OutputDefinition output : catalog.all()) {
+                OutputWorker worker = new OutputWorker(output);
+                workers.add(worker);
+                worker.start();
+            }
+            outbox.onAdded(() -> workers.forEach(OutputWorker::wake));
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        synchronized (workers) {
+            workers.forEach(OutputWorker::stopClaiming);
+            // One deadline for all outputs: each lane ends its current attempt, bounded by the attempt time limit.
+            long deadline = System.nanoTime() + settings.timeout().plusSeconds(2).toNanos();
+            for (OutputWorker worker : workers) {
+                worker.awaitLanes(deadline);
+            }
+        }
+        try {
+            int released = outbox.releaseAll();
+            if (released > 0) {
+                log.info("outbox: {} lane(s) handed back on stop", released);
+            }
+        } catch (RuntimeException e) {
+            log.warn("outbox: could not hand lanes back on stop (their leases will run out): {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the web server has finished its in-flight requests, before Camel stops (its phase is lower). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2000;
+    }
+
+    /** One output's poller and lane threads. */
+    private final class OutputWorker {
+
+        private final OutputDefinition output;
+        private final Thread poller;
+        private final ExecutorService lanes;
+        private final Semaphore free;
+        private final Object signal = new Object();
+        private boolean signalled;
+        private volatile boolean claiming = true;
+        private boolean warned;
+
+        OutputWorker(OutputDefinition output) {
+            this.output = output;
+            this.free = new Semaphore(settings.consumers());
+            AtomicInteger n = new AtomicInteger();
+            this.lanes = Executors.newFixedThreadPool(settings.consumers(), r -> {
+                Thread t = new Thread(r, "outbox-" + output.name() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.poller = new Thread(this::poll, "outbox-" + output.name() + "-poller");
+            this.poller.setDaemon(true);
+        }
+
+        void start() {
+            poller.start();
+        }
+
+        void wake() {
+            synchronized (signal) {
+                signalled = true;
+                signal.notifyAll();
+            }
+        }
+
+        void stopClaiming() {
+            claiming = false;
+            wake();
+        }
+
+        void awaitLanes(long deadline) {
+            try {
+                poller.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                lanes.shutdown();
+                if (!lanes.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    log.warn("outbox: output {} still delivering at shutdown; its lanes go back when their leases end",
+                            output.name());
+                    lanes.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void poll() {
+            while (claiming) {
+                try {
+                    free.acquire();
+                    int slots = 1 + free.drainPermits();
+                    List<String> claimed = claiming
+                            ? outbox.claimLanes(output.name(), slots, settings.lease()) : List.of();
+                    free.release(slots - claimed.size());
+                    warned = false;
+                    if (claimed.isEmpty()) {
+                        idle();
+                        continue;
+                    }
+                    OffsetDateTime leaseEnd = OffsetDateTime.now().plus(settings.lease());
+                    for (String session : claimed) {
+                        lanes.execute(() -> {
+                            try {
+                                deliverLane(session, leaseEnd);
+                            } finally {
+                                free.release();
+                                wake();
+                            }
+                        });
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    // The database is away: keep trying at the poll interval, quietly after the first warning.
+                    if (!warned) {
+                        log.warn("outbox: output {} could not claim deliveries: {}", output.name(), e.getMessage());
+                        warned = true;
+                    }
+                    free.release();
+                    idle();
+                }
+            }
+        }
+
+        private void idle() {
+            synchronized (signal) {
+                if (!signalled && claiming) {
+                    try {
+                        signal.wait(settings.pollInterval().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                signalled = false;
+            }
+        }
+
+        /** Delivers the lane's waiting events in order until it is empty, a delivery must wait, or time is up. */
+        private void deliverLane(String session, OffsetDateTime leaseEnd) {
+            List<Long> delivered = new ArrayList<>();
+            OffsetDateTime dueAgain = OffsetDateTime.now();
+            try {
+                for (Outbox.Delivery d : outbox.deliveries(output.name(), session, settings.laneBatch())) {
+                    // Stop with time to spare: an attempt must never outlast the lease (another worker would start).
+                    if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)) {
+                        break;
+                    }
+                    if (d.envelope() == null) {
+                        outbox.deadLetter(output.name(), d, session, d.attempts(), "the event is no longer in the archive");
+                        stats.deadLettered(output.name());
+                        continue;
+                    }
+                    Exception failure = delivery.attempt(output, d.envelope());
+                    if (failure == null) {
+                        delivered.add(d.id());
+                        stats.sent(output.name());
+                        continue;
+                    }
+                    stats.failed(output.name());
+                    int attempts = d.attempts() + 1;
+                    String error = OutputDelivery.describe(failure);
+                    if (attempts > settings.retries()) {
+                        // Marked before the dead letter, so the lane's earlier deliveries are not sent again.
+                        outbox.delivered(delivered);
+                        delivered.clear();
+                        outbox.deadLetter(output.name(), d, session, attempts, error);
+                        stats.deadLettered(output.name());
+                        continue;
+                    }
+                    outbox.failedAttempt(d.id(), attempts, error);
+                    dueAgain = OffsetDateTime.now().plus(OutputDelivery.backoff(settings.retryDelay(), attempts));
+                    break;
+                }
+                outbox.delivered(delivered);
+                outbox.release(output.name(), session, dueAgain);
+            } catch (RuntimeException e) {
+                // The database failed under us: what was delivered and not marked goes again after the lease.
+                log.warn("outbox: output {} lane {} interrupted: {}", output.name(), session, e.getMessage());
+            }
+        }
+    }
+}

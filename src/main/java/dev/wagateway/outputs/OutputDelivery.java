@@ -1,0 +1,60 @@
+package dev.wagateway.outputs;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+
+import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.events.EventHeaders;
+import dev.wagateway.intake.IntakeExchange;
+
+/**
+ * One attempt to hand an event to an output: through the output's delivery route in routes/outputs.yaml
+ * ({@code direct:deliver-<name>}: its message, its circuit breaker and time limit, its component), waiting for
+ * the outcome. Retries, backoff and dead letters are the caller's (the outbox workers, a replay).
+ */
+public class OutputDelivery {
+
+    private final CamelContext camel;
+    private final ProducerTemplate producer;
+
+    public OutputDelivery(CamelContext camel, ProducerTemplate producer) {
+        this.camel = camel;
+        this.producer = producer;
+    }
+
+    /** Null when the output took the event; else what failed. */
+    public Exception attempt(OutputDefinition output, EventEnvelope envelope) {
+        Exchange exchange = eventExchange(camel, envelope, output.name());
+        try {
+            producer.send(output.deliveryUri(), exchange);
+        } catch (RuntimeException e) {
+            return e;
+        }
+        return exchange.getException();
+    }
+
+    /** A fresh exchange carrying an event to an output, as the delivery routes expect it. */
+    static Exchange eventExchange(CamelContext camel, EventEnvelope envelope, String output) {
+        Exchange exchange = new DefaultExchange(camel, ExchangePattern.InOut);
+        exchange.setProperty(IntakeExchange.ENVELOPE, envelope);
+        EventHeaders.carry(exchange.getMessage(), envelope);
+        exchange.getMessage().setHeader(EventHeaders.OUTPUT, output);
+        return exchange;
+    }
+
+    /** Attempt {@code n} (1-based) failed: how long before the next, doubling from {@code first}. */
+    static java.time.Duration backoff(java.time.Duration first, int n) {
+        return first.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 16));
+    }
+
+    static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.wagateway.store;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.events.PayloadFormat;
+
+/**
+ * The transactional outbox: what each output owes is written in the archive transaction that stores the event
+ * ({@link #add}), so it commits with the event or not at all, and survives a crash. Delivery workers (the
+ * outputs' {@code OutboxWorkers}) claim whole lanes, one per (output, session), so a session's events reach each
+ * output in the order they were accepted: {@link #claimLanes} (SKIP LOCKED, then a lease), {@link #deliveries},
+ * then {@link #delivered}, {@link #failedAttempt} or {@link #deadLetter}, and {@link #release}.
+ */
+public class Outbox {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_ERROR = 2000;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final SqlCatalog sql;
+    private final DeadLetters deadLetters;
+    /** The outputs that want an event type (empty: none); set by the outputs once they are configured. */
+    private volatile Function<String, List<String>> outputsFor = event -> List.of();
+    /** Lanes known to have their row; saves one statement per delivery. Only a cache: the insert is idempotent. */
+    private final Set<String> knownLanes = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** This process among the instances sharing the database: the lanes it leases carry it. */
+    private final String instanceId = "gw-" + UUID.randomUUID();
+
+    public Outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.sql = sql;
+        this.deadLetters = deadLetters;
+    }
+
+    /** A delivery as a worker sees it: the outbox row and the event it carries (null when no longer archived). */
+    public record Delivery(long id, String eventId, int attempts, EventEnvelope envelope) {
+    }
+
+    /** Backlog of one output: deliveries waiting and when the oldest was accepted (null when none waits). */
+    public record Backlog(long waiting, OffsetDateTime oldest) {
+    }
+
+    public void routeEventsWith(Function<String, List<String>> outputsFor) {
+        this.outputsFor = outputsFor;
+    }
+
+    /** Called after a commit that added deliveries, so local workers look at once instead of at their next poll. */
+    public void onAdded(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Inside the archive transaction: the deliveries the new events owe. Returns how many rows were written. */
+    int add(List<EventEnvelope> events) {
+        List<Object[]> rows = new ArrayList<>();
+        List<Object[]> lanes = new ArrayList<>();
+        List<String> newLanes = new ArrayList<>();
+        for (EventEnvelope e : events) {
+            for (String output : outputsFor.apply(e.event())) {
+                rows.add(new Object[] {output, e.sessionId(), e.eventId(), e.receivedAt()});
+                String lane = output + '\n' + e.sessionId();
+                if (!knownLanes.contains(lane) && !newLanes.contains(lane)) {
+                    newLanes.add(lane);
+                    lanes.add(new Object[] {output, e.sessionId(), e.receivedAt()});
+                }
+            }
+        }
+        if (!lanes.isEmpty()) {
+            jdbc.batchUpdate(sql.get("outbox/ensure-lane"), lanes);
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate(sql.get("outbox/insert"), rows);
+        }
+        return rows.size();
+    }
+
+    /** After the commit of {@link #add}: the lanes it created exist for good; wake the workers. */
+    void committed(List<EventEnvelope> events, int added) {
+        if (added == 0) {
+            return;
+        }
+        for (EventEnvelope e : events) {
+            for (String output : outputsFor.apply(e.event())) {
+                knownLanes.add(output + '\n' + e.sessionId());
+            }
+        }
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Claims up to {@code max} due lanes of the output for {@code lease}; returns their session ids. */
+    public List<String> claimLanes(String output, int max, Duration lease) {
+        return tx.execute(status -> {
+            OffsetDateTime now = OffsetDateTime.now();
+            List<String> sessions = jdbc.queryForList(sql.get("outbox/claim-lanes"), String.class, output, now, now, max);
+            if (!sessions.isEmpty()) {
+                OffsetDateTime until = now.plus(lease);
+                List<Object[]> args = new ArrayList<>(sessions.size());
+                for (String session : sessions) {
+                    args.add(new Object[] {instanceId, until, output, session});
+                }
+                jdbc.batchUpdate(sql.get("outbox/lease-lane"), args);
+            }
+            return sessions;
+        });
+    }
+
+    /** The first {@code max} deliveries of a lane, in the order the events were accepted. */
+    public List<Delivery> deliveries(String output, String session, int max) {
+        return jdbc.query(sql.get("outbox/lane-deliveries"), (rs, n) -> {
+            String eventId = rs.getString("event_id");
+            String event = rs.getString("event");
+            EventEnvelope envelope = event == null ? null : new EventEnvelope(eventId, session, event,
+                    json(rs.getString("data_json")), rs.getObject("received_at", OffsetDateTime.class),
+                    format(rs.getString("format")), rs.getString("source_ip"), rs.getString("body_sha256"));
+            return new Delivery(rs.getLong("id"), eventId, rs.getInt("attempts"), envelope);
+        }, output, session, max);
+    }
+
+    /** The output took these deliveries. */
+    public void delivered(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<Object[]> args = new ArrayList<>(ids.size());
+        ids.forEach(id -> args.add(new Object[] {id}));
+        jdbc.batchUpdate(sql.get("outbox/delivered"), args);
+    }
+
+    /** A failed attempt that will be retried: its count and error stay on the row. */
+    public void failedAttempt(long id, int attempts, String error) {
+        jdbc.update(sql.get("outbox/failed-attempt"), attempts, clip(error), id);
+    }
+
+    /**
+     * The retries are spent: the delivery moves to the dead-letter store (with the envelope, for a replay) and leaves
+     * the lane, in one transaction, so the session's later events go on.
+     */
+    public void deadLetter(String output, Delivery d, String sessionId, int attempts, String error) {
+        tx.executeWithoutResult(status -> {
+            EventEnvelope envelope = d.envelope() != null ? d.envelope()
+                    : new EventEnvelope(d.eventId(), sessionId, "unknown", MAPPER.createObjectNode(),
+                            OffsetDateTime.now(), PayloadFormat.UNIVERSAL, null, null);
+            deadLetters.record(envelope, output, clip(error), attempts, null);
+            jdbc.update(sql.get("outbox/delivered"), d.id());
+        });
+    }
+
+    /** Gives the lane back, due again at {@code dueAt}. */
+    public void release(String output, String session, OffsetDateTime dueAt) {
+        jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, instanceId);
+    }
+
+    /** On a graceful stop: every lane this instance still holds goes back at once. */
+    public int releaseAll() {
+        return jdbc.update(sql.get("outbox/release-leases"), instanceId);
+    }
+
+    public Map<String, Backlog> backlog() {
+        Map<String, Backlog> backlog = new LinkedHashMap<>();
+        jdbc.query(sql.get("outbox/backlog"), rs -> {
+            backlog.put(rs.getString("output"),
+                    new Backlog(rs.getLong("waiting"), rs.getObject("oldest", OffsetDateTime.class)));
+        });
+        return backlog;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return MAPPER.getNodeFactory().textNode(text);
+        }
+    }
+
+    private static PayloadFormat format(String wireName) {
+        for (PayloadFormat f : PayloadFormat.values()) {
+            if (f.wireName().equals(wireName)) {
+                return f;
+            }
+        }
+        return PayloadFormat.UNIVERSAL;
+    }
+
+    private static String clip(String error) {
+        String text = error == null ? "unknown error" : error;
+        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
+    }
+}
