@@ -9,7 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
 
 /**
  * Guards the read API. {@code Authorization: Bearer <ADMIN_API_KEY>}, or HTTP Basic with the key as password so

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.config.HttpReply;
+import dev.wagateway.shared.HttpReply;
 import dev.wagateway.store.MediaStore;
 
 /**

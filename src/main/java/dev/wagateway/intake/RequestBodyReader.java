@@ -13,6 +13,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
 import dev.wagateway.config.GatewayProperties;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * Reads the raw webhook body, enforcing the size limit while reading: a declared Content-Length over the maximum

@@ -7,9 +7,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 
-import dev.wagateway.events.EnvelopeJson;
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
+import dev.wagateway.shared.EnvelopeJson;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventHeaders;
 import dev.wagateway.store.DeadLetters;
 
 /**

@@ -8,9 +8,9 @@ import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.store.DeadLetters;
 
 /**

@@ -20,7 +20,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * letters, queue depth. As metrics (wagateway.output.*, tag output) and as the "outputs" health component,
  * which is DOWN while any circuit is open.
  */
-import dev.wagateway.events.EventHeaders;
+import dev.wagateway.shared.EventHeaders;
 
 public class OutputStats implements HealthIndicator {
 

@@ -10,8 +10,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.intake.IntakeExchange;
-import dev.wagateway.intake.WebhookRejection;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * First check of the intake: one token per request from the client IP's bucket. Trusted sender addresses (the

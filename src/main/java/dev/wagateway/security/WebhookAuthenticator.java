@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.intake.IntakeExchange;
-import dev.wagateway.intake.WebhookRejection;
+import dev.wagateway.shared.Digests;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * Authenticates a webhook POST over its raw body bytes (the message body is the {@code byte[]} exactly as

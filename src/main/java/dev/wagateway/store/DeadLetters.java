@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.wagateway.events.EnvelopeJson;
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.shared.EnvelopeJson;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.IntakeExchange;
 
 /**
  * The dead-letter store: an event and the output it could not reach, with the error and how many attempts were

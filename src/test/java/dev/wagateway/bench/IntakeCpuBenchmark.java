@@ -31,13 +31,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.events.EventEnvelope;
 import dev.wagateway.events.EventTypes;
 import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
-import dev.wagateway.intake.IntakeExchange;
 import dev.wagateway.security.HmacSha256;
 import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.store.NamedParameterCache;
 
 /**

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.intake.WebhookRejection;
+import dev.wagateway.shared.WebhookRejection;
 
 class WebhookAuthenticatorTest {
 
