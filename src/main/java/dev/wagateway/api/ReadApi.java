@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.wagateway.config.GatewayProperties;
+import dev.wagateway.events.QrRenderer;
 import dev.wagateway.shared.HttpReply;
 import dev.wagateway.store.MediaStore;
 

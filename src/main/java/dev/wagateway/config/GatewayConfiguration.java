@@ -26,13 +26,13 @@ import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.DeadLetterApi;
-import dev.wagateway.api.QrRenderer;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
+import dev.wagateway.events.QrRenderer;
 import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
