@@ -58,7 +58,9 @@ import dev.wagateway.store.SqlCatalog;
 
 /**
  * The beans the YAML routes call by name ({@code ref: rateLimiter}, {@code ref: payloadNormaliser}, ...).
- * Each does one job; the routes in routes/ decide the order.
+ * Each does one job; the routes in routes/ decide the order. Each bean is handed the settings it needs as values
+ * (the outputs their own {@link dev.wagateway.outputs.Outputs}), never GatewayProperties: config sits on top and
+ * no other package imports it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
@@ -82,17 +84,22 @@ public class GatewayConfiguration {
 
     @Bean
     RateLimiter rateLimiter(GatewayProperties properties, RateLimitStore store) {
-        return new RateLimiter(properties, store);
+        GatewayProperties.RateLimit limits = properties.getRateLimit();
+        return new RateLimiter(store, limits.getPerMinute(), limits.getTrustedSenders(), limits.getTrustedPerMinute(),
+                limits.getTrustedProxies());
     }
 
     @Bean
     RequestBodyReader requestBodyReader(GatewayProperties properties) {
-        return new RequestBodyReader(properties);
+        GatewayProperties.Intake intake = properties.getIntake();
+        return new RequestBodyReader(intake.getMaxBodyBytes(), intake.getMaxInFlightBytes());
     }
 
     @Bean
     WebhookAuthenticator webhookAuthenticator(GatewayProperties properties) {
-        return new WebhookAuthenticator(properties);
+        GatewayProperties.Security security = properties.getSecurity();
+        return new WebhookAuthenticator(security.getWebhookSecret(), security.getWebhookSecretPrevious(),
+                security.getApiKey());
     }
 
     @Bean
@@ -183,7 +190,7 @@ public class GatewayConfiguration {
 
     @Bean
     OutputCatalog outputCatalog(GatewayProperties properties) {
-        return new OutputCatalog(properties);
+        return new OutputCatalog(properties.getOutputs());
     }
 
     @Bean
@@ -236,14 +243,15 @@ public class GatewayConfiguration {
 
     @Bean
     DeadLetterApi deadLetterApi(DeadLetters deadLetters, DeadLetterReplayer replayer, GatewayProperties properties) {
-        return new DeadLetterApi(deadLetters, replayer, properties);
+        GatewayProperties.Api api = properties.getApi();
+        return new DeadLetterApi(deadLetters, replayer, api.getDefaultPageSize(), api.getMaxPageSize());
     }
 
     // --- read API ------------------------------------------------------------------------------------------
 
     @Bean
     AdminAuthenticator adminAuthenticator(GatewayProperties properties) {
-        return new AdminAuthenticator(properties);
+        return new AdminAuthenticator(properties.getApi().getAdminKey());
     }
 
     @Bean
@@ -258,7 +266,8 @@ public class GatewayConfiguration {
 
     @Bean
     ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
-        return new ReadApi(jdbc, queries, qr, media, properties);
+        GatewayProperties.Api api = properties.getApi();
+        return new ReadApi(jdbc, queries, qr, media, api.getDefaultPageSize(), api.getMaxPageSize());
     }
 
     @Bean
