@@ -8,8 +8,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
 
 /**
  * Guards the read API. {@code Authorization: Bearer <ADMIN_API_KEY>}, or HTTP Basic with the key as password so
@@ -20,8 +19,7 @@ public class AdminAuthenticator implements Processor {
 
     private final byte[] keyDigest;
 
-    public AdminAuthenticator(GatewayProperties properties) {
-        String key = properties.getApi().getAdminKey();
+    public AdminAuthenticator(String key) {
         this.keyDigest = key == null || key.isBlank() ? null : Digests.sha256(key.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -2,7 +2,7 @@ package dev.wagateway.api;
 
 import java.util.Map;
 
-import dev.wagateway.config.ClientError;
+import dev.wagateway.shared.ClientError;
 
 /** An admin API request that cannot be answered as asked (routes/api.yaml turns it into the JSON answer). */
 public class ApiError extends ClientError {

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.wagateway.config.HttpReply;
+import dev.wagateway.shared.HttpReply;
 
 /** What every admin API answer shares: rows as camelCase JSON, paging, parameters, errors. */
 final class ApiSupport {

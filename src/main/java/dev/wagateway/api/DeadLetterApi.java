@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
 
-import dev.wagateway.config.GatewayProperties;
 import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.store.DeadLetters;
 
@@ -21,11 +20,11 @@ public class DeadLetterApi {
     private final int defaultPageSize;
     private final int maxPageSize;
 
-    public DeadLetterApi(DeadLetters deadLetters, DeadLetterReplayer replayer, GatewayProperties properties) {
+    public DeadLetterApi(DeadLetters deadLetters, DeadLetterReplayer replayer, int defaultPageSize, int maxPageSize) {
         this.deadLetters = deadLetters;
         this.replayer = replayer;
-        this.defaultPageSize = properties.getApi().getDefaultPageSize();
-        this.maxPageSize = properties.getApi().getMaxPageSize();
+        this.defaultPageSize = defaultPageSize;
+        this.maxPageSize = maxPageSize;
     }
 
     /** GET dead-letters?output=&status=: newest first. */

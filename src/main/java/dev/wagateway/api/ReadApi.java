@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.config.HttpReply;
+import dev.wagateway.events.QrRenderer;
+import dev.wagateway.shared.HttpReply;
 import dev.wagateway.store.MediaStore;
 
 /**
@@ -41,13 +41,14 @@ public class ReadApi {
     private final int defaultPageSize;
     private final int maxPageSize;
 
-    public ReadApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
+    public ReadApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, int defaultPageSize,
+            int maxPageSize) {
         this.jdbc = jdbc;
         this.queries = queries;
         this.qr = qr;
         this.media = media;
-        this.defaultPageSize = properties.getApi().getDefaultPageSize();
-        this.maxPageSize = properties.getApi().getMaxPageSize();
+        this.defaultPageSize = defaultPageSize;
+        this.maxPageSize = maxPageSize;
     }
 
     public void sessions(Exchange exchange) {

@@ -25,13 +25,13 @@ import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.DeadLetterApi;
-import dev.wagateway.api.QrRenderer;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
+import dev.wagateway.events.QrRenderer;
 import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
@@ -44,13 +44,14 @@ import dev.wagateway.outputs.OutputDelivery;
 import dev.wagateway.outputs.OutputMessages;
 import dev.wagateway.outputs.OutputRoutes;
 import dev.wagateway.outputs.OutputStats;
+import dev.wagateway.outputs.Outputs;
 import dev.wagateway.security.InMemoryRateLimitStore;
 import dev.wagateway.security.RateLimitStore;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.store.ArchiveRetention;
-import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.ArchiveWriters;
+import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.NamedParameterCache;
@@ -59,7 +60,9 @@ import dev.wagateway.store.SqlCatalog;
 
 /**
  * The beans the YAML routes call by name ({@code ref: rateLimiter}, {@code ref: payloadNormaliser}, ...).
- * Each does one job; the routes in routes/ decide the order.
+ * Each does one job; the routes in routes/ decide the order. Each bean is handed the settings it needs as values
+ * (the outputs their own {@link dev.wagateway.outputs.Outputs}), never GatewayProperties: config sits on top and
+ * no other package imports it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
@@ -83,17 +86,22 @@ public class GatewayConfiguration {
 
     @Bean
     RateLimiter rateLimiter(GatewayProperties properties, RateLimitStore store) {
-        return new RateLimiter(properties, store);
+        GatewayProperties.RateLimit limits = properties.getRateLimit();
+        return new RateLimiter(store, limits.getPerMinute(), limits.getTrustedSenders(), limits.getTrustedPerMinute(),
+                limits.getTrustedProxies());
     }
 
     @Bean
     RequestBodyReader requestBodyReader(GatewayProperties properties) {
-        return new RequestBodyReader(properties);
+        GatewayProperties.Intake intake = properties.getIntake();
+        return new RequestBodyReader(intake.getMaxBodyBytes(), intake.getMaxInFlightBytes());
     }
 
     @Bean
     WebhookAuthenticator webhookAuthenticator(GatewayProperties properties) {
-        return new WebhookAuthenticator(properties);
+        GatewayProperties.Security security = properties.getSecurity();
+        return new WebhookAuthenticator(security.getWebhookSecret(), security.getWebhookSecretPrevious(),
+                security.getApiKey());
     }
 
     @Bean
@@ -192,7 +200,7 @@ public class GatewayConfiguration {
 
     @Bean
     OutputCatalog outputCatalog(GatewayProperties properties) {
-        return new OutputCatalog(properties);
+        return new OutputCatalog(properties.getOutputs());
     }
 
     @Bean
@@ -243,14 +251,15 @@ public class GatewayConfiguration {
 
     @Bean
     DeadLetterApi deadLetterApi(DeadLetters deadLetters, DeadLetterReplayer replayer, GatewayProperties properties) {
-        return new DeadLetterApi(deadLetters, replayer, properties);
+        GatewayProperties.Api api = properties.getApi();
+        return new DeadLetterApi(deadLetters, replayer, api.getDefaultPageSize(), api.getMaxPageSize());
     }
 
     // --- read API ------------------------------------------------------------------------------------------
 
     @Bean
     AdminAuthenticator adminAuthenticator(GatewayProperties properties) {
-        return new AdminAuthenticator(properties);
+        return new AdminAuthenticator(properties.getApi().getAdminKey());
     }
 
     @Bean
@@ -265,7 +274,8 @@ public class GatewayConfiguration {
 
     @Bean
     ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
-        return new ReadApi(jdbc, queries, qr, media, properties);
+        GatewayProperties.Api api = properties.getApi();
+        return new ReadApi(jdbc, queries, qr, media, api.getDefaultPageSize(), api.getMaxPageSize());
     }
 
     @Bean

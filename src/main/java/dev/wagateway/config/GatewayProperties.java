@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.wagateway.outputs.Outputs;
+
 /**
  * Every setting of the gateway, bound from {@code gateway.*}. application.yml maps the contract's
  * environment variables (WHATSAPP_WEBHOOK_SECRET, RATE_LIMIT_PER_MINUTE, ...) onto these names.

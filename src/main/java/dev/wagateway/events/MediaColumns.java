@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
 
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.store.MediaStore;
 
 /**

@@ -10,7 +10,8 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.store.MediaStore;
 
 /**

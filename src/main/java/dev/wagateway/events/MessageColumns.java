@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
 
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.IntakeExchange;
 
 /**
  * Maps the objects whatsapp-web.js serialises (Message, Call) onto the columns of wa_messages and wa_calls, as

@@ -16,9 +16,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import dev.wagateway.intake.IntakeExchange;
-import dev.wagateway.intake.WebhookRejection;
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.PayloadFormat;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * Parses the raw body once and turns any of the three payload formats into an {@link EventEnvelope}, applying

@@ -19,6 +19,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.wagateway.shared.IntakeExchange;
+
 /**
  * Keeps the webhook body away from Camel's HTTP binding, which would read and buffer it whole before the first
  * processor runs. The intake route reads it itself, in SPEC.md's order: the rate limiter decides before a byte
@@ -26,9 +28,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (the binding would decode them through a Reader). The original request waits in a request attribute.
  */
 public class DeferredBodyFilter extends OncePerRequestFilter {
-
-    /** Request attribute holding the unwrapped request whose input stream still has the whole body. */
-    public static final String ORIGINAL_REQUEST = DeferredBodyFilter.class.getName() + ".original";
 
     private final String pathPrefix;
 
@@ -45,7 +44,7 @@ public class DeferredBodyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        request.setAttribute(ORIGINAL_REQUEST, request);
+        request.setAttribute(IntakeExchange.ORIGINAL_REQUEST, request);
         chain.doFilter(new BodylessRequest(request), response);
     }
 

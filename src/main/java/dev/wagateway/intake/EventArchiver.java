@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.Processor;
 
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.StorageUnavailableException;

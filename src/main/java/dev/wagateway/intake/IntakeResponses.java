@@ -13,11 +13,13 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.wagateway.config.HttpReply;
-import dev.wagateway.events.EventEnvelope;
 import dev.wagateway.events.EventTypes;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.HttpReply;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * Writes every answer of the webhook endpoints as SPEC.md's JSON. Each answer starts from a message with no

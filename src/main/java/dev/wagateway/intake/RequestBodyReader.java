@@ -12,7 +12,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import dev.wagateway.config.GatewayProperties;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * Reads the raw webhook body, enforcing the size limit while reading: a declared Content-Length over the maximum
@@ -29,9 +30,9 @@ public class RequestBodyReader implements Processor {
     private final long maxBytes;
     private final Semaphore inFlight;
 
-    public RequestBodyReader(GatewayProperties properties) {
-        this.maxBytes = properties.getIntake().getMaxBodyBytes();
-        long budget = properties.getIntake().getMaxInFlightBytes();
+    public RequestBodyReader(long maxBodyBytes, long maxInFlightBytes) {
+        this.maxBytes = maxBodyBytes;
+        long budget = maxInFlightBytes;
         if (budget <= 0) {
             // A third of the heap, and never less than one body of the maximum size.
             budget = Math.max(Runtime.getRuntime().maxMemory() / 3, maxBytes);

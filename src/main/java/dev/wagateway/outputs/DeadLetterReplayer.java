@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
-import dev.wagateway.events.EnvelopeJson;
-import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.shared.EnvelopeJson;
+import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.store.DeadLetters;
 
 /**

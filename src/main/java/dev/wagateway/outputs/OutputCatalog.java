@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.config.Outputs;
 import dev.wagateway.security.HmacSha256;
 
 /**
@@ -31,8 +29,8 @@ public class OutputCatalog {
     private final Map<String, HmacSha256> httpSigners = new HashMap<>();
     private final Outputs config;
 
-    public OutputCatalog(GatewayProperties properties) {
-        this.config = properties.getOutputs();
+    public OutputCatalog(Outputs config) {
+        this.config = config;
         Outputs.Delivery delivery = config.getDelivery();
 
         config.getHttp().forEach((name, http) -> {

@@ -6,9 +6,9 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.IntakeExchange;
 
 /**
  * One attempt to hand an event to an output: through the output's delivery route in routes/outputs.yaml

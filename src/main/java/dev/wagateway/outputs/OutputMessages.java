@@ -7,12 +7,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.attachment.AttachmentMessage;
 
-import dev.wagateway.api.QrRenderer;
-import dev.wagateway.config.Outputs;
-import dev.wagateway.events.EnvelopeJson;
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.EventHeaders;
-import dev.wagateway.intake.IntakeExchange;
+import dev.wagateway.events.QrRenderer;
+import dev.wagateway.shared.EnvelopeJson;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.IntakeExchange;
 
 /**
  * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),

@@ -20,8 +20,6 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.wagateway.config.Outputs;
-
 /**
  * Creates the delivery route of each configured output from its route template in routes/outputs.yaml, once the
  * YAML routes are loaded, each with a circuit breaker of its own (kept in a registry so health and metrics can

@@ -6,6 +6,8 @@ import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.wagateway.shared.Digests;
+
 /** HMAC-SHA256 under one secret. The keyed Mac is built once and cloned per use (cheaper than re-keying). */
 public final class HmacSha256 {
 

@@ -9,9 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.intake.IntakeExchange;
-import dev.wagateway.intake.WebhookRejection;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * First check of the intake: one token per request from the client IP's bucket. Trusted sender addresses (the
@@ -26,13 +25,13 @@ public class RateLimiter implements Processor {
     private final int perMinute;
     private final int trustedPerMinute;
 
-    public RateLimiter(GatewayProperties properties, RateLimitStore store) {
-        GatewayProperties.RateLimit config = properties.getRateLimit();
+    public RateLimiter(RateLimitStore store, int perMinute, List<String> trustedSenders, int trustedPerMinute,
+            List<String> trustedProxies) {
         this.store = store;
-        this.resolver = new ClientAddressResolver(Cidr.parseAll(config.getTrustedProxies()));
-        this.trustedSenders = Cidr.parseAll(config.getTrustedSenders());
-        this.perMinute = config.getPerMinute();
-        this.trustedPerMinute = config.getTrustedPerMinute();
+        this.resolver = new ClientAddressResolver(Cidr.parseAll(trustedProxies));
+        this.trustedSenders = Cidr.parseAll(trustedSenders);
+        this.perMinute = perMinute;
+        this.trustedPerMinute = trustedPerMinute;
     }
 
     @Override

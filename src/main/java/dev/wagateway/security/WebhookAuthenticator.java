@@ -10,9 +10,9 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.intake.IntakeExchange;
-import dev.wagateway.intake.WebhookRejection;
+import dev.wagateway.shared.Digests;
+import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.WebhookRejection;
 
 /**
  * Authenticates a webhook POST over its raw body bytes (the message body is the {@code byte[]} exactly as
@@ -31,19 +31,18 @@ public class WebhookAuthenticator implements Processor {
     private final List<HmacSha256> secrets = new ArrayList<>();
     private final byte[] apiKeyDigest;
 
-    public WebhookAuthenticator(GatewayProperties properties) {
-        GatewayProperties.Security config = properties.getSecurity();
-        if (hasText(config.getWebhookSecret())) {
-            secrets.add(new HmacSha256(config.getWebhookSecret()));
+    public WebhookAuthenticator(String webhookSecret, String webhookSecretPrevious, String apiKey) {
+        if (hasText(webhookSecret)) {
+            secrets.add(new HmacSha256(webhookSecret));
         }
-        if (hasText(config.getWebhookSecretPrevious())) {
+        if (hasText(webhookSecretPrevious)) {
             if (secrets.isEmpty()) {
                 throw new IllegalStateException(
                         "WHATSAPP_WEBHOOK_SECRET_PREVIOUS is set without WHATSAPP_WEBHOOK_SECRET: set the current secret too");
             }
-            secrets.add(new HmacSha256(config.getWebhookSecretPrevious()));
+            secrets.add(new HmacSha256(webhookSecretPrevious));
         }
-        apiKeyDigest = hasText(config.getApiKey()) ? sha256(config.getApiKey()) : null;
+        apiKeyDigest = hasText(apiKey) ? sha256(apiKey) : null;
         if (isDevelopmentMode()) {
             log.warn("*** DEVELOPMENT MODE: neither WHATSAPP_WEBHOOK_SECRET nor WHATSAPP_API_KEY is set. "
                     + "The webhook accepts UNAUTHENTICATED posts from anyone who can reach it. "

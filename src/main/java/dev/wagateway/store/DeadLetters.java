@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.wagateway.events.EnvelopeJson;
-import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.shared.EnvelopeJson;
+import dev.wagateway.shared.EventEnvelope;
 
 /**
  * The dead-letter store: an event and the output it could not reach, with the error and how many attempts were

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.shared.EventEnvelope;
 
 /**
  * The durable archive: every accepted event is one row of {@code wa_events}, committed before the webhook is

@@ -15,7 +15,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
 
 /**
  * Media files on disk, content-addressed: a file's name is its SHA-256 ({@code ab/cd/abcd…}), so the same file

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.PayloadFormat;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.PayloadFormat;
 
 /**
  * The transactional outbox: what each output owes is written in the archive transaction that stores the event

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.wagateway.events.EventEnvelope;
+import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.store.EventArchive.Delivery;
 
 /**

@@ -30,14 +30,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.events.EventEnvelope;
 import dev.wagateway.events.EventTypes;
 import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
-import dev.wagateway.intake.IntakeExchange;
 import dev.wagateway.security.HmacSha256;
 import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.store.NamedParameterCache;
 
 /**
@@ -71,9 +70,7 @@ public class IntakeCpuBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         body = Files.readAllBytes(Path.of("src/test/resources/samples/message.json"));
-        GatewayProperties properties = new GatewayProperties();
-        properties.getSecurity().setWebhookSecret("bench-secret");
-        authenticator = new WebhookAuthenticator(properties);
+        authenticator = new WebhookAuthenticator("bench-secret", null, null);
         signature = new HmacSha256("bench-secret").signatureHeader(body);
         normaliser = new PayloadNormaliser();
         envelope = normaliser.normalise(body, null, "127.0.0.1");

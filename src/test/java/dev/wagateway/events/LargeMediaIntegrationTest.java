@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
 import dev.wagateway.support.GatewayProcess;
 import dev.wagateway.support.TestPostgres;
-import dev.wagateway.support.WebhookClient;
 import dev.wagateway.support.WebhookClient.Response;
+import dev.wagateway.support.WebhookClient;
 
 /**
  * A 60 MB file (an 80 MB media event) goes through a gateway whose heap is capped at 224 MB: about 3.7 times the

@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.wagateway.security.Digests;
+import dev.wagateway.shared.Digests;
 import dev.wagateway.store.NamedParameterCache;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;

@@ -7,19 +7,14 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.wagateway.config.GatewayProperties;
-import dev.wagateway.intake.WebhookRejection;
+import dev.wagateway.shared.WebhookRejection;
 
 class WebhookAuthenticatorTest {
 
     private static final byte[] BODY = "{\"sessionId\":\"s\",\"event\":\"ready\"}".getBytes(StandardCharsets.UTF_8);
 
     private static WebhookAuthenticator authenticator(String secret, String previous, String key) {
-        GatewayProperties p = new GatewayProperties();
-        p.getSecurity().setWebhookSecret(secret);
-        p.getSecurity().setWebhookSecretPrevious(previous);
-        p.getSecurity().setApiKey(key);
-        return new WebhookAuthenticator(p);
+        return new WebhookAuthenticator(secret, previous, key);
     }
 
     private static String code(Runnable r) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.wagateway.events.EventEnvelope;
-import dev.wagateway.events.PayloadFormat;
+import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.PayloadFormat;
 import dev.wagateway.store.EventArchive.Delivery;
 import dev.wagateway.store.EventArchive.Stored;
 import dev.wagateway.support.Await;

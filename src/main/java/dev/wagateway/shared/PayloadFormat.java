@@ -1,4 +1,4 @@
-package dev.wagateway.events;
+package dev.wagateway.shared;
 
 /** The three payload shapes of SPEC.md. */
 public enum PayloadFormat {

@@ -1,4 +1,4 @@
-package dev.wagateway.config;
+package dev.wagateway.outputs;
 
 import java.time.Duration;
 import java.util.ArrayList;

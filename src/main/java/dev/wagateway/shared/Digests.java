@@ -1,4 +1,4 @@
-package dev.wagateway.security;
+package dev.wagateway.shared;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,8 +1,6 @@
-package dev.wagateway.intake;
+package dev.wagateway.shared;
 
 import java.util.Map;
-
-import dev.wagateway.config.ClientError;
 
 /**
  * A webhook request refused by one of the intake checks, with the status and error code of SPEC.md's response

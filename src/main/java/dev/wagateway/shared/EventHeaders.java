@@ -1,4 +1,4 @@
-package dev.wagateway.events;
+package dev.wagateway.shared;
 
 import org.apache.camel.Message;
 

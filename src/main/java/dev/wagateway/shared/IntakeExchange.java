@@ -1,4 +1,4 @@
-package dev.wagateway.intake;
+package dev.wagateway.shared;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -9,13 +9,13 @@ public final class IntakeExchange {
 
     /** The client IP the rate limit applied to; becomes the envelope's {@code sourceIp}. */
     public static final String CLIENT_IP = "wagatewayClientIp";
-    /** {@link dev.wagateway.security.RateLimiter.RateLimitStatus} for the X-RateLimit headers. */
+    /** The rate limiter's {@code RateLimitStatus} (security) for the X-RateLimit headers. */
     public static final String RATE_LIMIT = "wagatewayRateLimit";
     /** How the request authenticated: hmac, api_key or none. */
     public static final String AUTH_METHOD = "wagatewayAuthMethod";
     /** The session id from /webhook/{sessionId}; absent on the universal endpoint. */
     public static final String PATH_SESSION_ID = "pathSessionId";
-    /** The normalised {@link dev.wagateway.events.EventEnvelope}. */
+    /** The normalised {@link EventEnvelope}. */
     public static final String ENVELOPE = "envelope";
     /** The archived event id: the new one, or the original's for a duplicate. */
     public static final String STORED_EVENT_ID = "storedEventId";
@@ -23,17 +23,22 @@ public final class IntakeExchange {
     public static final String MEDIA_BASE64 = "wagatewayMediaBase64";
     /** Set when the delivery repeats an accepted one. */
     public static final String DUPLICATE = "duplicate";
+    /**
+     * Request attribute holding the unwrapped request whose input stream still has the whole body. The intake's
+     * DeferredBodyFilter sets it; it is named here so that the rate limiter (security) can read it too.
+     */
+    public static final String ORIGINAL_REQUEST = IntakeExchange.class.getName() + ".originalRequest";
 
     private IntakeExchange() {
     }
 
-    /** The servlet request with its body still unread (see {@link DeferredBodyFilter}). */
+    /** The servlet request with its body still unread (see {@link #ORIGINAL_REQUEST}). */
     public static HttpServletRequest servletRequest(Exchange exchange) {
         HttpServletRequest request = exchange.getIn().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
         if (request == null) {
             throw new IllegalStateException("not an HTTP exchange");
         }
-        Object original = request.getAttribute(DeferredBodyFilter.ORIGINAL_REQUEST);
+        Object original = request.getAttribute(ORIGINAL_REQUEST);
         return original instanceof HttpServletRequest r ? r : request;
     }
 }

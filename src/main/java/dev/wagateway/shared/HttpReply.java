@@ -1,4 +1,4 @@
-package dev.wagateway.config;
+package dev.wagateway.shared;
 
 import java.util.Map;
 

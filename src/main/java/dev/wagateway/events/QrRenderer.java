@@ -1,4 +1,4 @@
-package dev.wagateway.api;
+package dev.wagateway.events;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +13,10 @@ import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 
-/** Renders a session's QR string as a PNG that WhatsApp on a phone can scan (Linked devices, Link a device). */
+/**
+ * Renders a session's QR string (the qr event's data) as a PNG that WhatsApp on a phone can scan (Linked devices,
+ * Link a device). In events, below both of its users: the mail output attaches it, the read API serves it.
+ */
 public class QrRenderer {
 
     private static final int SIZE = 360;
