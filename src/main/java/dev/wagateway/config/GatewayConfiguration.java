@@ -223,7 +223,7 @@ public class GatewayConfiguration {
             GatewayProperties properties) {
         Outputs.Delivery d = properties.getOutputs().getDelivery();
         return new OutboxWorkers(outbox, catalog, delivery, stats, new OutboxWorkers.Settings(d.getConsumers(),
-                d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval()));
+                d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval(), d.getLinger()));
     }
 
     /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */

@@ -23,7 +23,8 @@ import dev.wagateway.store.Outbox;
  * and hands each to one of the output's {@code consumers} threads, which delivers the lane's deliveries in order
  * through the output's route ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
  * retried with exponential backoff (the lane waits, so the session's order holds) until {@code retries} are spent,
- * then dead-lettered, and the lane goes on with the next event. Work starts once the application is ready (the
+ * then dead-lettered, and the lane goes on with the next event. While the output's circuit is open nothing is
+ * attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
  * delivery routes exist) and, on a graceful stop, each lane finishes the attempt it is making and is handed back:
  * nothing delivered twice, nothing left behind. After a crash the lanes' leases run out and whatever was delivered
  * but not yet marked is delivered again (at least once: consumers drop repeats by {@code eventId}).
@@ -42,7 +43,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
 
     /** How the workers deliver, from gateway.outputs.delivery. */
     public record Settings(int consumers, int retries, Duration retryDelay, Duration timeout, int laneBatch,
-            Duration lease, Duration pollInterval) {
+            Duration lease, Duration pollInterval, Duration linger) {
         public Settings {
             if (consumers < 1 || laneBatch < 1 || retries < 0) {
                 throw new IllegalArgumentException("gateway.outputs.delivery: consumers and lane-batch must be positive");
@@ -57,6 +58,11 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
 
     /** Time kept in hand at the end of a lease, for marking what was delivered and handing the lane back. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
+    /**
+     * Claims follow each other at least this far apart: every commit and every finished lane wakes the poller, and
+     * one claim for all the lanes that came due in the meantime costs the database less than one claim each.
+     */
+    private static final long MIN_CLAIM_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     public OutboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats, Settings settings) {
         this.outbox = outbox;
@@ -130,6 +136,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         private boolean signalled;
         private volatile boolean claiming = true;
         private boolean warned;
+        private long lastClaim;
 
         OutputWorker(OutputDefinition output) {
             this.output = output;
@@ -178,6 +185,11 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
             while (claiming) {
                 try {
                     free.acquire();
+                    long gap = lastClaim + MIN_CLAIM_GAP_NANOS - System.nanoTime();
+                    if (gap > 0) {
+                        TimeUnit.NANOSECONDS.sleep(gap);
+                    }
+                    lastClaim = System.nanoTime();
                     int slots = 1 + free.drainPermits();
                     List<String> claimed = claiming
                             ? outbox.claimLanes(output.name(), slots, settings.lease()) : List.of();
@@ -229,11 +241,16 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         /** Delivers the lane's waiting events in order until it is empty, a delivery must wait, or time is up. */
         private void deliverLane(String session, OffsetDateTime leaseEnd) {
             List<Long> delivered = new ArrayList<>();
-            OffsetDateTime dueAgain = OffsetDateTime.now();
             try {
-                for (Outbox.Delivery d : outbox.deliveries(output.name(), session, settings.laneBatch())) {
+                List<Outbox.Delivery> waiting = outbox.deliveries(output.name(), session, settings.laneBatch());
+                // A lane this run empties gathers its next events for `linger` before it is claimed again: under load
+                // that makes each claim, read and release carry many deliveries instead of one or two.
+                OffsetDateTime dueAgain = waiting.size() < settings.laneBatch()
+                        ? OffsetDateTime.now().plus(settings.linger()) : OffsetDateTime.now();
+                for (Outbox.Delivery d : waiting) {
                     // Stop with time to spare: an attempt must never outlast the lease (another worker would start).
                     if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)) {
+                        dueAgain = OffsetDateTime.now();
                         break;
                     }
                     if (d.envelope() == null) {
@@ -247,9 +264,16 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         stats.sent(output.name());
                         continue;
                     }
+                    if (OutputDelivery.refusedByOpenCircuit(failure)) {
+                        // Not an attempt: the output was not called. The lane waits, so an output that is down
+                        // builds a backlog that drains when it recovers, instead of a pile of dead letters.
+                        dueAgain = OffsetDateTime.now().plus(settings.retryDelay());
+                        break;
+                    }
                     stats.failed(output.name());
                     int attempts = d.attempts() + 1;
                     String error = OutputDelivery.describe(failure);
+                    log.debug("output {}: attempt {} of event {} failed: {}", output.name(), attempts, d.eventId(), error);
                     if (attempts > settings.retries()) {
                         // Marked before the dead letter, so the lane's earlier deliveries are not sent again.
                         outbox.delivered(delivered);
@@ -262,8 +286,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     dueAgain = OffsetDateTime.now().plus(OutputDelivery.backoff(settings.retryDelay(), attempts));
                     break;
                 }
-                outbox.delivered(delivered);
-                outbox.release(output.name(), session, dueAgain);
+                outbox.finishLane(output.name(), session, delivered, dueAgain);
             } catch (RuntimeException e) {
                 // The database failed under us: what was delivered and not marked goes again after the lease.
                 log.warn("outbox: output {} lane {} interrupted: {}", output.name(), session, e.getMessage());

@@ -1,5 +1,7 @@
 package dev.wagateway.outputs;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -36,9 +38,13 @@ public class OutputDelivery {
         return exchange.getException();
     }
 
-    /** A fresh exchange carrying an event to an output, as the delivery routes expect it. */
+    /**
+     * A fresh exchange carrying an event to an output, as the delivery routes expect it. In-only: the call through
+     * direct: is synchronous anyway, and an in-out exchange would make messaging components (RabbitMQ) wait for a
+     * reply no consumer sends.
+     */
     static Exchange eventExchange(CamelContext camel, EventEnvelope envelope, String output) {
-        Exchange exchange = new DefaultExchange(camel, ExchangePattern.InOut);
+        Exchange exchange = new DefaultExchange(camel, ExchangePattern.InOnly);
         exchange.setProperty(IntakeExchange.ENVELOPE, envelope);
         EventHeaders.carry(exchange.getMessage(), envelope);
         exchange.getMessage().setHeader(EventHeaders.OUTPUT, output);
@@ -48,6 +54,16 @@ public class OutputDelivery {
     /** Attempt {@code n} (1-based) failed: how long before the next, doubling from {@code first}. */
     static java.time.Duration backoff(java.time.Duration first, int n) {
         return first.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 16));
+    }
+
+    /** The output's circuit breaker refused the call: the output was not tried at all. */
+    static boolean refusedByOpenCircuit(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CallNotPermittedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable error) {

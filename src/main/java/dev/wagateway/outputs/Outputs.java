@@ -53,6 +53,8 @@ public class Outputs {
         private Duration lease = Duration.ofSeconds(60);
         /** How often an idle output looks for deliveries made by another instance (this one's wake it at once). */
         private Duration pollInterval = Duration.ofMillis(500);
+        /** A session whose deliveries were all made gathers new ones this long before the next run (fewer, fuller runs). */
+        private Duration linger = Duration.ofMillis(100);
         /** Attempts after the first. */
         private int retries = 3;
         private Duration retryDelay = Duration.ofMillis(500);
@@ -70,6 +72,8 @@ public class Outputs {
         public void setLaneBatch(int laneBatch) { this.laneBatch = laneBatch; }
         public Duration getLease() { return lease; }
         public void setLease(Duration lease) { this.lease = lease; }
+        public Duration getLinger() { return linger; }
+        public void setLinger(Duration linger) { this.linger = linger; }
         public Duration getPollInterval() { return pollInterval; }
         public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
         public int getConsumers() { return consumers; }

@@ -27,7 +27,7 @@ import dev.wagateway.shared.PayloadFormat;
  * ({@link #add}), so it commits with the event or not at all, and survives a crash. Delivery workers (the
  * outputs' {@code OutboxWorkers}) claim whole lanes, one per (output, session), so a session's events reach each
  * output in the order they were accepted: {@link #claimLanes} (SKIP LOCKED, then a lease), {@link #deliveries},
- * then {@link #delivered}, {@link #failedAttempt} or {@link #deadLetter}, and {@link #release}.
+ * then {@link #failedAttempt} or {@link #deadLetter} on the way, and {@link #finishLane}.
  */
 public class Outbox {
 
@@ -169,9 +169,12 @@ public class Outbox {
         });
     }
 
-    /** Gives the lane back, due again at {@code dueAt}. */
-    public void release(String output, String session, OffsetDateTime dueAt) {
-        jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, instanceId);
+    /** Marks what the lane delivered and gives the lane back, due again at {@code dueAt}: one commit. */
+    public void finishLane(String output, String session, List<Long> delivered, OffsetDateTime dueAt) {
+        tx.executeWithoutResult(status -> {
+            delivered(delivered);
+            jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, instanceId);
+        });
     }
 
     /** On a graceful stop: every lane this instance still holds goes back at once. */

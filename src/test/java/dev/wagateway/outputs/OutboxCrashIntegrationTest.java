@@ -2,7 +2,15 @@ package dev.wagateway.outputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,7 +19,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wagateway.support.Await;
 import dev.wagateway.support.FakeEndpoint;
@@ -24,17 +48,32 @@ import dev.wagateway.support.WebhookClient.Response;
  * The outbox's promise, with the gateway in a process of its own: 2,000 events posted and acknowledged, an HTTP
  * endpoint slow enough that hundreds are still undelivered when the gateway is stopped, then a new gateway on
  * the same database. After {@code kill -9} every event reaches the endpoint at least once (repeats are counted
- * and printed); after {@code SIGTERM} every event exactly once.
+ * and printed); after {@code SIGTERM} every event exactly once. The same gateway also publishes to Kafka (in this
+ * JVM) and RabbitMQ (the local broker), which must end with every event too.
  */
 class OutboxCrashIntegrationTest {
 
     private static final int EVENTS = 2000;
     private static final int SESSIONS = 8;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static EmbeddedKafkaKraftBroker kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 2);
+        kafka.afterPropertiesSet();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.destroy();
+    }
 
     @Test
     void killNineLosesNoAcknowledgedEvent() throws Exception {
         Outcome outcome = stopMidDelivery(true);
         assertThat(outcome.losses()).isZero();
+        assertThat(outcome.brokerLosses()).as("Kafka and RabbitMQ").isZero();
         // At most what the lanes had delivered but not yet marked: 4 threads x 20 per lane run.
         assertThat(outcome.repeats()).isLessThanOrEqualTo(4 * 20);
     }
@@ -44,20 +83,41 @@ class OutboxCrashIntegrationTest {
         Outcome outcome = stopMidDelivery(false);
         assertThat(outcome.losses()).isZero();
         assertThat(outcome.repeats()).isZero();
+        assertThat(outcome.brokerLosses()).as("Kafka and RabbitMQ").isZero();
+        assertThat(outcome.brokerRepeats()).as("Kafka and RabbitMQ").isZero();
     }
 
-    private record Outcome(int losses, int repeats) {
+    private record Outcome(int losses, int repeats, int brokerLosses, int brokerRepeats) {
     }
 
     private Outcome stopMidDelivery(boolean kill) throws Exception {
         String database = TestPostgres.createDatabase("crash");
+        String prefix = "wagwcrash" + UUID.randomUUID().toString().substring(0, 6) + ".";
+        CachingConnectionFactory rabbit = new CachingConnectionFactory("127.0.0.1", 5672);
+        rabbit.setUsername("guest");
+        rabbit.setPassword("guest");
+        RabbitAdmin admin = new RabbitAdmin(rabbit);
+        TopicExchange exchange = new TopicExchange(prefix + "loading_screen", true, false);
+        Queue queue = new Queue(prefix + "crash-queue", false, false, false);
+        admin.declareExchange(exchange);
+        admin.declareQueue(queue);
+        admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
+        // As in production, the topic exists before the first event (creating it on the first send can outlast an
+        // attempt's time limit).
+        kafka.addTopics(prefix + "loading_screen");
         try (FakeEndpoint endpoint = new FakeEndpoint()) {
             endpoint.delay(25); // ~160 deliveries/s with 4 threads: slower than the senders
             List<String> arguments = List.of("--spring.datasource.url=" + database,
                     "--spring.datasource.username=" + TestPostgres.USER, "--spring.datasource.password=" + TestPostgres.PASSWORD,
                     "--gateway.outputs.http.crash.url=" + endpoint.url(),
+                    "--gateway.outputs.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                    "--gateway.outputs.kafka.topic-prefix=" + prefix,
+                    "--gateway.outputs.rabbitmq.uri=amqp://guest:guest@127.0.0.1:5672",
+                    "--gateway.outputs.rabbitmq.exchange-prefix=" + prefix,
                     "--gateway.outputs.delivery.consumers=4", "--gateway.outputs.delivery.lane-batch=20",
-                    "--gateway.outputs.delivery.timeout=2s", "--gateway.outputs.delivery.lease=8s",
+                    // An attempt that outlasts its time limit may still arrive (a repeat that has nothing to do with the stop):
+                    // the Kafka producer's first send waits for the broker's metadata, seen taking over 3 s here.
+                    "--gateway.outputs.delivery.timeout=10s", "--gateway.outputs.delivery.lease=25s",
                     "--gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
                     "--gateway.rate-limit.trusted-per-minute=1000000",
                     "--gateway.media.dir=target/crash-media", "--logging.level.root=WARN");
@@ -78,19 +138,71 @@ class OutboxCrashIntegrationTest {
             }
             assertThat(undeliveredAtStop).as("hundreds undelivered when the gateway stopped").isGreaterThanOrEqualTo(200);
 
+            Map<String, Integer> atKafka = new HashMap<>();
+            Map<String, Integer> atRabbit = new HashMap<>();
             try (GatewayProcess second = GatewayProcess.start(List.of("-Xmx512m"), arguments)) {
                 Await.until(Duration.ofSeconds(90), () -> distinctDelivered(endpoint, accepted) == EVENTS,
                         "every acknowledged event at the endpoint");
+                Await.until(Duration.ofSeconds(30), () -> outboxEmpty(database), "the brokers' deliveries done");
                 Thread.sleep(500); // a repeat still on its way would show now
             }
+            readKafka(prefix + "loading_screen", atKafka);
+            RabbitTemplate template = new RabbitTemplate(rabbit);
+            Message m;
+            while ((m = template.receive(queue.getName(), 500)) != null) {
+                atRabbit.merge(MAPPER.readTree(m.getBody()).path("eventId").asText(), 1, Integer::sum);
+            }
+            admin.deleteQueue(queue.getName());
+            admin.deleteExchange(exchange.getName());
+            rabbit.destroy();
             int losses = EVENTS - distinctDelivered(endpoint, accepted);
             int repeats = 0;
             for (String id : accepted) {
                 repeats += Math.max(0, endpoint.acceptedTimes(id) - 1);
             }
-            System.out.printf("outbox crash test (%s): sent %d, acknowledged %d, undelivered at stop %d, losses %d, repeats %d%n",
-                    kill ? "kill -9" : "SIGTERM", EVENTS, accepted.size(), undeliveredAtStop, losses, repeats);
-            return new Outcome(losses, repeats);
+            int brokerLosses = 0;
+            int brokerRepeats = 0;
+            for (Map<String, Integer> broker : List.of(atKafka, atRabbit)) {
+                for (String id : accepted) {
+                    int times = broker.getOrDefault(id, 0);
+                    brokerLosses += times == 0 ? 1 : 0;
+                    brokerRepeats += Math.max(0, times - 1);
+                }
+            }
+            System.out.printf("outbox crash test (%s): sent %d, acknowledged %d; HTTP endpoint: undelivered at stop %d, "
+                    + "losses %d, repeats %d; Kafka + RabbitMQ: losses %d, repeats %d%n", kill ? "kill -9" : "SIGTERM",
+                    EVENTS, accepted.size(), undeliveredAtStop, losses, repeats, brokerLosses, brokerRepeats);
+            return new Outcome(losses, repeats, brokerLosses, brokerRepeats);
+        }
+    }
+
+    private static boolean outboxEmpty(String database) {
+        try (Connection c = DriverManager.getConnection(database, TestPostgres.USER, TestPostgres.PASSWORD);
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM wa_outbox")) {
+            rs.next();
+            return rs.getLong(1) == 0;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void readKafka(String topic, Map<String, Integer> seen) throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "crash-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long quietSince = System.currentTimeMillis();
+            long deadline = quietSince + 60_000;
+            // Until every event has been seen and nothing more came for 2 s (repeats arrive with the rest).
+            while (System.currentTimeMillis() < deadline
+                    && (seen.size() < EVENTS || System.currentTimeMillis() - quietSince < 2_000)) {
+                for (var record : consumer.poll(Duration.ofMillis(300))) {
+                    seen.merge(MAPPER.readTree(record.value()).path("eventId").asText(), 1, Integer::sum);
+                    quietSince = System.currentTimeMillis();
+                }
+            }
         }
     }
 
