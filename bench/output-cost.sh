@@ -26,11 +26,15 @@ fi
 
 node -e "require('http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); }).listen($sink_port, '127.0.0.1')" &
 sink_pid=$!
-trap 'kill $sink_pid 2>/dev/null || true' EXIT
+# start_gateway traps EXIT with cleanup: make that stop the receiver too, whatever ends the run.
+eval "$(declare -f cleanup | sed '1s/cleanup/gateway_cleanup/')"
+cleanup() { gateway_cleanup || true; kill "$sink_pid" 2>/dev/null || true; }
+trap cleanup EXIT
 sleep 0.5
+kill -0 "$sink_pid" 2>/dev/null || { echo "the receiver could not start on port $sink_port" >&2; exit 1; }
 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
-backlog() { $psql -d "$db" -Atc "SELECT count(*) FROM wa_outbox"; }
+backlog() { $psql -d "$db" -Atc "SELECT count(*) FROM wa_outbox" 2>/dev/null || echo "n/a"; }  # n/a: a build without the outbox
 
 printf 'round\tmode\treq/s\tbacklog after load\tdrained in (s)\n'
 for r in $(seq 1 "$rounds"); do
@@ -38,17 +42,16 @@ for r in $(seq 1 "$rounds"); do
     args=(--gateway.outputs.delivery.retries=3)
     [[ $mode == http ]] && args+=(--gateway.outputs.http.default.url="http://127.0.0.1:$sink_port/hook")
     start_gateway "$jar" wagw_outcost "${args[@]}"
-    trap 'cleanup; kill $sink_pid 2>/dev/null || true' EXIT   # start_gateway set its own
     wrk_run "$conc" "$warmup" /api/whatsapp/webhook >/dev/null
     # the warm-up's deliveries drain before the measurement
-    for _ in $(seq 1 120); do [[ $(backlog) == 0 ]] && break; sleep 0.5; done
+    for _ in $(seq 1 120); do [[ $(backlog) =~ ^(0|n/a)$ ]] && break; sleep 0.5; done
     $psql -d "$db" -c CHECKPOINT >/dev/null 2>&1 || true
     wrk_run "$conc" "$seconds" /api/whatsapp/webhook > "$work/wrk.txt"
     left=$(backlog); start=$SECONDS; drained=-
     if [[ $mode == http ]]; then
-      for _ in $(seq 1 600); do [[ $(backlog) == 0 ]] && { drained=$(( SECONDS - start )); break; }; sleep 0.1; done
+      for _ in $(seq 1 600); do [[ $(backlog) =~ ^(0|n/a)$ ]] && { drained=$(( SECONDS - start )); break; }; sleep 0.1; done
     fi
     printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$mode" "$(rps "$work/wrk.txt")" "$left" "$drained"
-    cleanup; gateway_pid=""; db=""; work=""
+    gateway_cleanup || true; gateway_pid=""; db=""; work=""
   done
 done
