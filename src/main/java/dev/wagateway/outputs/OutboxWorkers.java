@@ -183,17 +183,20 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
 
         private void poll() {
             while (claiming) {
+                int slots = 0;
                 try {
                     free.acquire();
+                    slots = 1;
                     long gap = lastClaim + MIN_CLAIM_GAP_NANOS - System.nanoTime();
                     if (gap > 0) {
                         TimeUnit.NANOSECONDS.sleep(gap);
                     }
                     lastClaim = System.nanoTime();
-                    int slots = 1 + free.drainPermits();
+                    slots += free.drainPermits();
                     List<String> claimed = claiming
                             ? outbox.claimLanes(output.name(), slots, settings.lease()) : List.of();
                     free.release(slots - claimed.size());
+                    slots = 0;
                     warned = false;
                     if (claimed.isEmpty()) {
                         idle();
@@ -214,12 +217,14 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     Thread.currentThread().interrupt();
                     return;
                 } catch (RuntimeException e) {
-                    // The database is away: keep trying at the poll interval, quietly after the first warning.
+                    // The database is away (or the lanes' threads are shutting down): keep trying at the poll
+                    // interval, quietly after the first warning. A lane claimed but not started goes back when its
+                    // lease ends, or at once on a graceful stop.
                     if (!warned) {
                         log.warn("outbox: output {} could not claim deliveries: {}", output.name(), e.getMessage());
                         warned = true;
                     }
-                    free.release();
+                    free.release(slots);
                     idle();
                 }
             }
