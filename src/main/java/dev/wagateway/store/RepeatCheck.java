@@ -23,8 +23,8 @@ import dev.wagateway.store.EventArchive.Delivery;
  * <li>it has no delivery id and its body is byte-identical to the <em>previous</em> accepted event of its session,
  * accepted within the window: what a sender's, proxy's or load balancer's retry looks like.</li>
  * </ul>
- * The session rows are locked ({@code FOR UPDATE}, in session order so two batches never deadlock on them) before
- * anything is decided, so a concurrent delivery for the same session, on another writer or another instance,
+ * The session rows are locked ({@code FOR UPDATE}, all of a batch's in one statement and in session order, so two
+ * batches never deadlock on them) before anything is decided, so a concurrent delivery for the same session, on another writer or another instance,
  * waits for this transaction and then compares with its outcome. One instance of this class serves one
  * transaction.
  */
@@ -57,17 +57,20 @@ final class RepeatCheck {
         for (Delivery d : batch) {
             sessions.putIfAbsent(d.envelope().sessionId(), d.envelope());
         }
-        for (String session : new TreeSet<>(sessions.keySet())) {
-            ensureSession.accept(sessions.get(session));
-            List<Previous> row = lockRow(session);
-            if (row.isEmpty()) {
-                // The cache of known sessions was wrong (the row was removed): create it and lock it now.
-                EventEnvelope e = sessions.get(session);
-                jdbc.update(sql.get("sessions/ensure"), session, e.receivedAt(), e.receivedAt());
-                row = lockRow(session);
+        Set<String> ordered = new TreeSet<>(sessions.keySet());
+        ordered.forEach(session -> ensureSession.accept(sessions.get(session)));
+        Map<String, Previous> rows = lockRows(ordered);
+        if (rows.size() < ordered.size()) {
+            // The cache of known sessions was wrong (a row was removed): create the missing rows and lock them too.
+            for (String session : ordered) {
+                if (!rows.containsKey(session)) {
+                    EventEnvelope e = sessions.get(session);
+                    jdbc.update(sql.get("sessions/ensure"), session, e.receivedAt(), e.receivedAt());
+                }
             }
-            previous.put(session, row.isEmpty() ? null : row.get(0));
+            rows = lockRows(ordered);
         }
+        previous.putAll(rows);
         List<Delivery> withId = batch.stream().filter(d -> d.deliveryId() != null).toList();
         if (!withId.isEmpty()) {
             List<Object[]> args = new ArrayList<>(withId.size());
@@ -116,9 +119,17 @@ final class RepeatCheck {
         jdbc.batchUpdate(sql.get("sessions/set-last-accepted"), args);
     }
 
-    private List<Previous> lockRow(String session) {
-        return jdbc.query(sql.get("sessions/lock-last-accepted"), (rs, n) -> new Previous(rs.getString(1),
-                rs.getString(2), rs.getObject(3, OffsetDateTime.class)), session);
+    /** One round trip for the whole batch: the sessions' rows, locked. */
+    private Map<String, Previous> lockRows(Set<String> sessions) {
+        Map<String, Previous> rows = new HashMap<>();
+        jdbc.query(con -> {
+            var statement = con.prepareStatement(sql.get("sessions/lock-last-accepted"));
+            statement.setArray(1, con.createArrayOf("VARCHAR", sessions.toArray()));
+            return statement;
+        }, rs -> {
+            rows.put(rs.getString(1), new Previous(rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class)));
+        });
+        return rows;
     }
 
     /** The id is taken: ours after all if that claim has expired (null), else the event id that holds it. */
