@@ -106,7 +106,7 @@ class OutboxCrashIntegrationTest {
         // attempt's time limit).
         kafka.addTopics(prefix + "loading_screen");
         try (FakeEndpoint endpoint = new FakeEndpoint()) {
-            endpoint.delay(25); // ~160 deliveries/s with 4 threads: slower than the senders
+            endpoint.delay(40); // ~100 deliveries/s with 4 threads: well behind the senders, even on a slow machine
             List<String> arguments = List.of("--spring.datasource.url=" + database,
                     "--spring.datasource.username=" + TestPostgres.USER, "--spring.datasource.password=" + TestPostgres.PASSWORD,
                     "--gateway.outputs.http.crash.url=" + endpoint.url(),
