@@ -119,7 +119,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         return running;
     }
 
-    /** After the web server has finished its in-flight requests, before Camel stops (its phase is lower). */
+    /** Stops after the web server's graceful-shutdown phase (when enabled) and before Camel (a lower phase). */
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 2000;

@@ -1,5 +1,7 @@
 package dev.wagateway.outputs;
 
+import java.time.Duration;
+
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 
 import org.apache.camel.CamelContext;
@@ -52,7 +54,7 @@ public class OutputDelivery {
     }
 
     /** Attempt {@code n} (1-based) failed: how long before the next, doubling from {@code first}. */
-    static java.time.Duration backoff(java.time.Duration first, int n) {
+    static Duration backoff(Duration first, int n) {
         return first.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 16));
     }
 

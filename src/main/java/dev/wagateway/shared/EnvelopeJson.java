@@ -38,12 +38,7 @@ public final class EnvelopeJson {
     public static EventEnvelope read(String json) {
         try {
             JsonNode n = MAPPER.readTree(json);
-            PayloadFormat format = PayloadFormat.UNIVERSAL;
-            for (PayloadFormat f : PayloadFormat.values()) {
-                if (f.wireName().equals(n.path("format").asText())) {
-                    format = f;
-                }
-            }
+            PayloadFormat format = PayloadFormat.fromWireName(n.path("format").asText());
             return new EventEnvelope(n.path("eventId").asText(), n.path("sessionId").asText(), n.path("event").asText(),
                     n.path("data"), OffsetDateTime.parse(n.path("receivedAt").asText().replace("Z", "+00:00")), format,
                     n.path("sourceIp").isNull() ? null : n.path("sourceIp").asText(null), null);

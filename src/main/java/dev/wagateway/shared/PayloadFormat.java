@@ -18,4 +18,14 @@ public enum PayloadFormat {
     public String wireName() {
         return wireName;
     }
+
+    /** The format stored under this name; universal for a name no format has. */
+    public static PayloadFormat fromWireName(String name) {
+        for (PayloadFormat f : values()) {
+            if (f.wireName.equals(name)) {
+                return f;
+            }
+        }
+        return UNIVERSAL;
+    }
 }

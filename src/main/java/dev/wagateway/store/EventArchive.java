@@ -108,7 +108,7 @@ public class EventArchive {
      */
     private List<Stored> storeAllInOneTransaction(List<Delivery> batch) {
         List<EventEnvelope> accepted = new ArrayList<>(batch.size());
-        int[] owed = {0};
+        Outbox.Owed[] owed = {Outbox.Owed.NOTHING};
         List<Stored> stored = tx.execute(status -> {
             accepted.clear();
             RepeatCheck repeats = new RepeatCheck(jdbc, sql, dedupeWindow);
@@ -141,13 +141,13 @@ public class EventArchive {
             return results;
         });
         batch.forEach(d -> knownSessions.add(d.envelope().sessionId()));
-        outbox.committed(accepted, owed[0]);
+        outbox.committed(owed[0]);
         return stored;
     }
 
     private Stored storeFailed(Delivery d, Throwable error) {
         EventEnvelope e = d.envelope();
-        int[] owed = {0};
+        Outbox.Owed[] owed = {Outbox.Owed.NOTHING};
         try {
             Stored stored = tx.execute(status -> {
                 RepeatCheck repeats = new RepeatCheck(jdbc, sql, dedupeWindow);
@@ -161,7 +161,7 @@ public class EventArchive {
                 owed[0] = outbox.add(List.of(e));
                 return new Stored(e.eventId(), false, "failed");
             });
-            outbox.committed(List.of(e), owed[0]);
+            outbox.committed(owed[0]);
             return stored;
         } catch (DataAccessException | TransactionException ex) {
             throw classify(e, ex);

@@ -3,6 +3,7 @@ package dev.wagateway.store;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,14 @@ public class Outbox {
     public record Delivery(long id, String eventId, int attempts, EventEnvelope envelope) {
     }
 
+    /**
+     * What {@link #add} wrote inside a transaction: how many deliveries, and the lanes it created, which count as
+     * existing only once that transaction has committed ({@link #committed}).
+     */
+    record Owed(int deliveries, Set<String> newLanes) {
+        static final Owed NOTHING = new Owed(0, Set.of());
+    }
+
     /** Backlog of one output: deliveries waiting and when the oldest was accepted (null when none waits). */
     public record Backlog(long waiting, OffsetDateTime oldest) {
     }
@@ -70,21 +79,16 @@ public class Outbox {
         listeners.add(listener);
     }
 
-    public String instanceId() {
-        return instanceId;
-    }
-
-    /** Inside the archive transaction: the deliveries the new events owe. Returns how many rows were written. */
-    int add(List<EventEnvelope> events) {
+    /** Inside the archive transaction: the deliveries the new events owe. */
+    Owed add(List<EventEnvelope> events) {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> lanes = new ArrayList<>();
-        List<String> newLanes = new ArrayList<>();
+        Set<String> newLanes = new HashSet<>();
         for (EventEnvelope e : events) {
             for (String output : outputsFor.apply(e.event())) {
                 rows.add(new Object[] {output, e.sessionId(), e.eventId(), e.receivedAt()});
                 String lane = output + '\n' + e.sessionId();
-                if (!knownLanes.contains(lane) && !newLanes.contains(lane)) {
-                    newLanes.add(lane);
+                if (!knownLanes.contains(lane) && newLanes.add(lane)) {
                     lanes.add(new Object[] {output, e.sessionId(), e.receivedAt()});
                 }
             }
@@ -95,19 +99,15 @@ public class Outbox {
         if (!rows.isEmpty()) {
             jdbc.batchUpdate(sql.get("outbox/insert"), rows);
         }
-        return rows.size();
+        return rows.isEmpty() ? Owed.NOTHING : new Owed(rows.size(), newLanes);
     }
 
     /** After the commit of {@link #add}: the lanes it created exist for good; wake the workers. */
-    void committed(List<EventEnvelope> events, int added) {
-        if (added == 0) {
+    void committed(Owed owed) {
+        if (owed.deliveries() == 0) {
             return;
         }
-        for (EventEnvelope e : events) {
-            for (String output : outputsFor.apply(e.event())) {
-                knownLanes.add(output + '\n' + e.sessionId());
-            }
-        }
+        knownLanes.addAll(owed.newLanes());
         listeners.forEach(Runnable::run);
     }
 
@@ -135,7 +135,8 @@ public class Outbox {
             String event = rs.getString("event");
             EventEnvelope envelope = event == null ? null : new EventEnvelope(eventId, session, event,
                     json(rs.getString("data_json")), rs.getObject("received_at", OffsetDateTime.class),
-                    format(rs.getString("format")), rs.getString("source_ip"), rs.getString("body_sha256"));
+                    PayloadFormat.fromWireName(rs.getString("format")), rs.getString("source_ip"),
+                    rs.getString("body_sha256"));
             return new Delivery(rs.getLong("id"), eventId, rs.getInt("attempts"), envelope);
         }, output, session, max);
     }
@@ -164,7 +165,7 @@ public class Outbox {
             EventEnvelope envelope = d.envelope() != null ? d.envelope()
                     : new EventEnvelope(d.eventId(), sessionId, "unknown", MAPPER.createObjectNode(),
                             OffsetDateTime.now(), PayloadFormat.UNIVERSAL, null, null);
-            deadLetters.record(envelope, output, clip(error), attempts, null);
+            deadLetters.record(envelope, output, error, attempts, null);
             jdbc.update(sql.get("outbox/delivered"), d.id());
         });
     }
@@ -197,15 +198,6 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             return MAPPER.getNodeFactory().textNode(text);
         }
-    }
-
-    private static PayloadFormat format(String wireName) {
-        for (PayloadFormat f : PayloadFormat.values()) {
-            if (f.wireName().equals(wireName)) {
-                return f;
-            }
-        }
-        return PayloadFormat.UNIVERSAL;
     }
 
     private static String clip(String error) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -24,8 +25,8 @@ import dev.wagateway.store.EventArchive.Delivery;
  * accepted within the window: what a sender's, proxy's or load balancer's retry looks like.</li>
  * </ul>
  * The session rows are locked ({@code FOR UPDATE}, all of a batch's in one statement and in session order, so two
- * batches never deadlock on them) before anything is decided, so a concurrent delivery for the same session, on another writer or another instance,
- * waits for this transaction and then compares with its outcome. One instance of this class serves one
+ * batches never deadlock on them) before anything is decided, so a concurrent delivery for the same session, on
+ * another writer or another instance, waits for this transaction and then compares with its outcome. One instance of this class serves one
  * transaction.
  */
 final class RepeatCheck {
@@ -52,7 +53,7 @@ final class RepeatCheck {
      * Locks the batch's sessions (creating their rows where {@code ensureSession} must) and claims the delivery ids,
      * each in one round trip per kind.
      */
-    void lock(List<Delivery> batch, java.util.function.Consumer<EventEnvelope> ensureSession) {
+    void lock(List<Delivery> batch, Consumer<EventEnvelope> ensureSession) {
         Map<String, EventEnvelope> sessions = new HashMap<>();
         for (Delivery d : batch) {
             sessions.putIfAbsent(d.envelope().sessionId(), d.envelope());
