@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -17,6 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+
+import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.sql.DefaultSqlEndpoint;
@@ -36,6 +40,7 @@ import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
 import dev.wagateway.intake.RequestBodyReader;
+import dev.wagateway.intake.StartupGate;
 import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.outputs.OutputCatalog;
 import dev.wagateway.outputs.OutboxWorkers;
@@ -45,6 +50,7 @@ import dev.wagateway.outputs.OutputMessages;
 import dev.wagateway.outputs.OutputRoutes;
 import dev.wagateway.outputs.OutputStats;
 import dev.wagateway.outputs.Outputs;
+import dev.wagateway.security.DatabaseRateLimitStore;
 import dev.wagateway.security.InMemoryRateLimitStore;
 import dev.wagateway.security.RateLimitStore;
 import dev.wagateway.security.RateLimiter;
@@ -53,6 +59,7 @@ import dev.wagateway.store.ArchiveRetention;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.EventArchive;
+import dev.wagateway.store.JobLock;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.NamedParameterCache;
 import dev.wagateway.store.Outbox;
@@ -71,17 +78,64 @@ public class GatewayConfiguration {
     public static final String WEBHOOK_PATH = "/api/whatsapp/webhook";
 
     @Bean
-    FilterRegistrationBean<DeferredBodyFilter> deferredBodyFilter() {
-        FilterRegistrationBean<DeferredBodyFilter> registration =
-                new FilterRegistrationBean<>(new DeferredBodyFilter(WEBHOOK_PATH));
-        registration.addUrlPatterns(WEBHOOK_PATH, WEBHOOK_PATH + "/*");
+    static DatabaseTimeouts databaseTimeouts(@Value("${gateway.database.socket-timeout:30s}") Duration socketTimeout,
+            @Value("${gateway.database.statement-timeout:20s}") Duration statementTimeout) {
+        return new DatabaseTimeouts(socketTimeout, statementTimeout);
+    }
+
+    @Bean
+    ShutdownDrainDelay shutdownDrainDelay(@Value("${gateway.shutdown.drain-delay:0s}") Duration delay) {
+        return new ShutdownDrainDelay(delay);
+    }
+
+    @Bean
+    StartupGate startupGate() {
+        return new StartupGate();
+    }
+
+    /** Every path the routes serve (webhook, read API, dead letters) answers 503 JSON until the routes run. */
+    @Bean
+    FilterRegistrationBean<StartupGate> startupGateRegistration(StartupGate gate) {
+        FilterRegistrationBean<StartupGate> registration = new FilterRegistrationBean<>(gate);
+        registration.addUrlPatterns("/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 
     @Bean
-    RateLimitStore rateLimitStore(GatewayProperties properties) {
-        return new InMemoryRateLimitStore(properties.getRateLimit().getMaxTrackedClients());
+    FilterRegistrationBean<DeferredBodyFilter> deferredBodyFilter() {
+        FilterRegistrationBean<DeferredBodyFilter> registration =
+                new FilterRegistrationBean<>(new DeferredBodyFilter(WEBHOOK_PATH));
+        registration.addUrlPatterns(WEBHOOK_PATH, WEBHOOK_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /**
+     * RATE_LIMIT_STORE: {@code database} shares the buckets between instances (PostgreSQL only), {@code memory} keeps
+     * them in this JVM; {@code auto} (default) is database on PostgreSQL, memory on the embedded database.
+     */
+    @Bean
+    RateLimitStore rateLimitStore(GatewayProperties properties, DataSource dataSource,
+            @Value("${gateway.sql-dialect}") String dialect) {
+        GatewayProperties.RateLimit limits = properties.getRateLimit();
+        boolean postgres = "postgresql".equals(dialect);
+        String store = limits.getStore().trim().toLowerCase(java.util.Locale.ROOT);
+        switch (store) {
+            case "memory":
+                return new InMemoryRateLimitStore(limits.getMaxTrackedClients());
+            case "database":
+                if (!postgres) {
+                    throw new IllegalStateException("RATE_LIMIT_STORE=database needs PostgreSQL (DATABASE_URL); "
+                            + "the embedded database serves one instance: use memory");
+                }
+                return new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients());
+            case "auto":
+                return postgres ? new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients())
+                        : new InMemoryRateLimitStore(limits.getMaxTrackedClients());
+            default:
+                throw new IllegalStateException("RATE_LIMIT_STORE must be auto, memory or database, not '" + store + "'");
+        }
     }
 
     @Bean
@@ -153,7 +207,7 @@ public class GatewayConfiguration {
     ArchiveWriters archiveWriters(EventArchive archive, GatewayProperties properties, MeterRegistry meters) {
         GatewayProperties.Archive settings = properties.getArchive();
         ArchiveWriters writers = new ArchiveWriters(archive, settings.getWriters(), settings.getMaxBatch(),
-                settings.getCommitTimeout());
+                settings.getCommitTimeout(), settings.getMaxQueued());
         Gauge.builder("wagateway.archive.queued", writers, ArchiveWriters::queued)
                 .description("events waiting for an archive writer").register(meters);
         FunctionCounter.builder("wagateway.archive.batches", writers, ArchiveWriters::batches)
@@ -191,9 +245,15 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ArchiveRetention archiveRetention(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties) {
+    JobLock jobLock(DataSource dataSource, SqlCatalog sql, @Value("${gateway.sql-dialect}") String dialect) {
+        return new JobLock(dataSource, sql, "postgresql".equals(dialect));
+    }
+
+    @Bean
+    ArchiveRetention archiveRetention(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties, JobLock lock) {
         GatewayProperties.Retention retention = properties.getRetention();
-        return new ArchiveRetention(jdbc, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC());
+        return new ArchiveRetention(jdbc, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC(),
+                lock);
     }
 
     // --- outputs -------------------------------------------------------------------------------------------
@@ -245,8 +305,8 @@ public class GatewayConfiguration {
 
     @Bean
     DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery,
-            OutputStats stats) {
-        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats);
+            OutputStats stats, JobLock lock) {
+        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats, lock);
     }
 
     @Bean

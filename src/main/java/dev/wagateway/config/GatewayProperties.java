@@ -66,6 +66,11 @@ public class GatewayProperties {
         private int maxBatch = 64;
         /** How long a request waits for the commit that holds its event before it answers 503 (retry). */
         private Duration commitTimeout = Duration.ofSeconds(15);
+        /** Deliveries waiting for the writers, all writers together; past it a request gets 503 at once. */
+        private int maxQueued = 2000;
+
+        public int getMaxQueued() { return maxQueued; }
+        public void setMaxQueued(int maxQueued) { this.maxQueued = maxQueued; }
 
         public Duration getCommitTimeout() { return commitTimeout; }
         public void setCommitTimeout(Duration commitTimeout) { this.commitTimeout = commitTimeout; }
@@ -123,6 +128,11 @@ public class GatewayProperties {
         private List<String> trustedProxies = new ArrayList<>();
         /** How many client addresses the in-memory store tracks before it evicts idle ones. */
         private int maxTrackedClients = 100_000;
+        /** Where the buckets live: auto (database on PostgreSQL, else memory), memory (one instance), database. */
+        private String store = "auto";
+
+        public String getStore() { return store; }
+        public void setStore(String store) { this.store = store; }
 
         public int getPerMinute() { return perMinute; }
         public void setPerMinute(int perMinute) { this.perMinute = perMinute; }

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.wagateway.shared.EnvelopeJson;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.store.DeadLetters;
+import dev.wagateway.store.JobLock;
 
 /**
  * Re-sends dead letters through their output's delivery route (same circuit breaker and time limit, the same
@@ -19,9 +20,12 @@ public class DeadLetterReplayer {
     private final OutputCatalog catalog;
     private final OutputDelivery delivery;
     private final OutputStats stats;
+    private final JobLock lock;
 
-    public DeadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats) {
+    public DeadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
+            JobLock lock) {
         this.deadLetters = deadLetters;
+        this.lock = lock;
         this.catalog = catalog;
         this.delivery = delivery;
         this.stats = stats;
@@ -88,9 +92,14 @@ public class DeadLetterReplayer {
         return new Summary(delivered + failed, delivered, failed);
     }
 
-    /** For the scheduled retry route. */
+    /**
+     * For the scheduled retry route, which every instance runs: one replays at a time, so no dead letter is sent
+     * twice by two instances retrying it at once. Another instance's run in progress means nothing to do here.
+     */
     public Summary retryPending() {
-        return replayPending(null, null, null, catalog.config().getDeadLetters().getAutoRetryBatch());
+        return lock.runAlone("dead-letter-auto-retry",
+                () -> replayPending(null, null, null, catalog.config().getDeadLetters().getAutoRetryBatch()))
+                .orElse(new Summary(0, 0, 0));
     }
 
     private static boolean sleep(Duration d) {

@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Deletes archived events older than the retention, in batches so no statement holds locks for long, and the
  * dedupe claims that have expired. Only the raw archive: sessions, messages, calls and media stay.
- * Called by the scheduled route in routes/housekeeping.yaml.
+ * Called by the scheduled route in routes/housekeeping.yaml on every instance; one of them purges at a time.
  */
 public class ArchiveRetention {
 
@@ -24,17 +24,23 @@ public class ArchiveRetention {
     private final int days;
     private final int batchSize;
     private final Clock clock;
+    private final JobLock lock;
 
-    public ArchiveRetention(JdbcTemplate jdbc, SqlCatalog sql, int days, int batchSize, Clock clock) {
+    public ArchiveRetention(JdbcTemplate jdbc, SqlCatalog sql, int days, int batchSize, Clock clock, JobLock lock) {
         this.jdbc = jdbc;
+        this.lock = lock;
         this.sql = sql;
         this.days = days;
         this.batchSize = batchSize;
         this.clock = clock;
     }
 
-    /** Returns the number of archived events deleted. */
+    /** Returns the number of archived events deleted (0 when another instance is purging right now). */
     public long purge() {
+        return lock.runAlone("archive-retention", this::purgeNow).orElse(0L);
+    }
+
+    private long purgeNow() {
         OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
         long claims = inBatches("retention/purge-dedupe", now);
         if (days <= 0) {

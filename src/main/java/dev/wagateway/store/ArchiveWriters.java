@@ -31,6 +31,10 @@ import dev.wagateway.store.EventArchive.Stored;
  * because of one delivery (a route failed, a refused value, a deadlock with another batch) is stored again one
  * delivery at a time, so one bad event never takes the others down with it; a database that cannot be reached
  * fails the whole batch at once (503 to each sender).
+ * <p>
+ * Each writer's queue is bounded: a request normally waits for its own commit, so the queues hold at most one
+ * delivery per request in flight, but while the database hangs, requests that gave up (commit timeout) leave their
+ * deliveries behind until a writer gets to them. Past the bound the request is answered 503 at once.
  */
 public class ArchiveWriters implements DisposableBean {
 
@@ -46,15 +50,16 @@ public class ArchiveWriters implements DisposableBean {
     private final AtomicLong batchedEvents = new AtomicLong();
     private final AtomicLong batchFallbacks = new AtomicLong();
 
-    public ArchiveWriters(EventArchive archive, int writerCount, int maxBatch, Duration commitTimeout) {
-        if (writerCount < 1 || maxBatch < 1 || commitTimeout.isNegative() || commitTimeout.isZero()) {
-            throw new IllegalArgumentException("gateway.archive.writers, max-batch and commit-timeout must be positive");
+    public ArchiveWriters(EventArchive archive, int writerCount, int maxBatch, Duration commitTimeout, int maxQueued) {
+        if (writerCount < 1 || maxBatch < 1 || commitTimeout.isNegative() || commitTimeout.isZero() || maxQueued < 1) {
+            throw new IllegalArgumentException(
+                    "gateway.archive.writers, max-batch, commit-timeout and max-queued must be positive");
         }
         this.archive = archive;
         this.commitTimeout = commitTimeout;
         this.maxBatch = maxBatch;
         for (int i = 0; i < writerCount; i++) {
-            BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+            BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(Math.max(1, maxQueued / writerCount));
             queues.add(queue);
             Thread t = new Thread(() -> writeLoop(queue), "archive-writer-" + i);
             t.setDaemon(true);
@@ -74,7 +79,10 @@ public class ArchiveWriters implements DisposableBean {
             throw new StorageUnavailableException("the archive is shutting down", null);
         }
         Pending pending = new Pending(delivery, new CompletableFuture<>());
-        queues.get(Math.floorMod(delivery.envelope().sessionId().hashCode(), queues.size())).add(pending);
+        if (!queues.get(Math.floorMod(delivery.envelope().sessionId().hashCode(), queues.size())).offer(pending)) {
+            throw new StorageUnavailableException("event " + delivery.envelope().eventId()
+                    + " refused: the archive writer's queue is full (is the database hanging?)", null);
+        }
         try {
             return pending.result().get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

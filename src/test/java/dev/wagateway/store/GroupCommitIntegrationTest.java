@@ -45,7 +45,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
 
     @BeforeEach
     void oneWriter() {
-        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(30));
+        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(30), 2000);
         senders = Executors.newFixedThreadPool(16);
     }
 
@@ -152,7 +152,7 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
     @Test
     void aRequestStopsWaitingAfterTheCommitTimeoutAndItsQueuedEventIsNotStored() throws Exception {
         writers.destroy();
-        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(2));
+        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(2), 2000);
         String session = "group-timeout-" + UUID.randomUUID();
         Delivery held = delivery(session, "holder", this::awaitRelease);
         Future<Stored> holder = submit(held);
@@ -174,6 +174,31 @@ class GroupCommitIntegrationTest extends PostgresGatewayTest {
                 late.envelope().eventId())).as("the withdrawn event").isZero();
         assertThat(eventRow(held.envelope().eventId())).containsEntry("status", "processed");
         assertThat(calls(session)).as("its route never ran").isEmpty();
+    }
+
+    @Test
+    void pastTheQueueBoundARequestIsRefusedAtOnceAndTheQueuedOnesStillCommit() throws Exception {
+        writers.destroy();
+        writers = new ArchiveWriters(archive, 1, 64, Duration.ofSeconds(30), 3);
+        String session = "group-bound-" + UUID.randomUUID();
+        Future<Stored> holder = submit(delivery(session, "holder", this::awaitRelease));
+        awaitHolderOnTheWriter();
+        List<Future<Stored>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(submit(delivery(session, "queued-" + i, () -> "processed")));
+        }
+        Await.until(Duration.ofSeconds(5), () -> writers.queued() == 3, "three deliveries queued behind the holder");
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> writers.store(delivery(session, "one-too-many", () -> "processed")))
+                .isInstanceOf(StorageUnavailableException.class).hasMessageContaining("queue is full");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused without waiting").isLessThan(Duration.ofSeconds(1));
+
+        release.countDown();
+        assertThat(holder.get(10, TimeUnit.SECONDS).status()).isEqualTo("processed");
+        for (Future<Stored> f : queued) {
+            assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo("processed");
+        }
     }
 
     private void awaitHolderOnTheWriter() throws InterruptedException {

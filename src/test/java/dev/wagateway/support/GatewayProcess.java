@@ -36,6 +36,13 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(List<String> jvmOptions, List<String> arguments) throws IOException {
+        GatewayProcess gateway = launch(jvmOptions, arguments);
+        gateway.awaitUp();
+        return gateway;
+    }
+
+    /** Starts the process and returns at once, before it listens: for tests that watch the start-up itself. */
+    public static GatewayProcess launch(List<String> jvmOptions, List<String> arguments) throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -53,9 +60,11 @@ public final class GatewayProcess implements AutoCloseable {
         command.add("--server.port=" + port);
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        GatewayProcess gateway = new GatewayProcess(process, port, gcLog, output);
-        gateway.awaitUp();
-        return gateway;
+        return new GatewayProcess(process, port, gcLog, output);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public int port() {
@@ -78,7 +87,8 @@ public final class GatewayProcess implements AutoCloseable {
         return Files.readString(output);
     }
 
-    private void awaitUp() throws IOException {
+    /** Until the webhook's availability GET answers 200 (the routes run), or 90 s. */
+    public void awaitUp() throws IOException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
@@ -113,6 +123,11 @@ public final class GatewayProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** Sends {@code SIGTERM} and returns at once, for tests that watch the stop itself. */
+    public void signalTerminate() {
+        process.destroy();
     }
 
     /** {@code SIGTERM}: the graceful stop; waits until the process has ended. */

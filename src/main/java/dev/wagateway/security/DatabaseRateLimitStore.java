@@ -1,0 +1,108 @@
+package dev.wagateway.security;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token buckets in PostgreSQL (Bucket4j's select-for-update proxy manager over table {@code wa_rate_limit_buckets}),
+ * so every gateway instance on the database takes from the same bucket per client: N instances enforce one limit,
+ * not N. Requests for one key that arrive together in this JVM share one database round trip (Bucket4j's batching),
+ * which is what keeps the one busy key, the WhatsApp server's address, from serialising every webhook on its row.
+ * <p>
+ * A bucket row expires once it would have refilled completely, and {@link #removeExpired()} deletes it (scheduled in
+ * routes/housekeeping.yaml). When the database cannot answer, the request is let through: the limiter protects the
+ * gateway, and a request that passes it while the database is away gets 503 from the archive anyway.
+ */
+public class DatabaseRateLimitStore implements RateLimitStore {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseRateLimitStore.class);
+    private static final int EXPIRED_PER_STATEMENT = 1000;
+
+    private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private final ConcurrentHashMap<String, BucketProxy> proxies = new ConcurrentHashMap<>();
+    private final int maxKeys;
+    private volatile long lastFailureLog;
+
+    public DatabaseRateLimitStore(DataSource dataSource, int maxKeys) {
+        this.maxKeys = maxKeys;
+        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("wa_rate_limit_buckets")
+                .idColumn("id")
+                .stateColumn("state")
+                .expiresAtColumn("expires_at")
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .build();
+    }
+
+    @Override
+    public Decision tryAcquire(String key, int perMinute) {
+        ConsumptionProbe probe;
+        try {
+            probe = proxy(key, perMinute).tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
+                lastFailureLog = now;
+                log.warn("rate limit store unavailable, letting requests through: {}", e.toString());
+            }
+            return new Decision(true, perMinute, 0);
+        }
+        if (probe.isConsumed()) {
+            return new Decision(true, probe.getRemainingTokens(), 0);
+        }
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
+        return new Decision(false, 0, seconds);
+    }
+
+    /** Deletes bucket rows that have refilled completely (nothing left to remember); returns how many. */
+    @Override
+    public int removeExpired() {
+        int total = 0;
+        int removed;
+        do {
+            removed = buckets.removeExpired(EXPIRED_PER_STATEMENT);
+            total += removed;
+        } while (removed == EXPIRED_PER_STATEMENT);
+        return total;
+    }
+
+    private BucketProxy proxy(String key, int perMinute) {
+        // The proxy holds no tokens (the row does); it is kept so concurrent requests for a key batch together.
+        String cacheKey = perMinute + "/" + key;
+        BucketProxy proxy = proxies.get(cacheKey);
+        if (proxy == null) {
+            if (proxies.size() >= maxKeys) {
+                proxies.clear();
+            }
+            proxy = proxies.computeIfAbsent(cacheKey, k -> buckets.builder()
+                    .withOptimization(Optimizations.batching())
+                    // A changed limit (another instance's setting, a restart with a new one) replaces the stored one.
+                    .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY)
+                    .build(key, () -> configuration(perMinute)));
+        }
+        return proxy;
+    }
+
+    private static BucketConfiguration configuration(int perMinute) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .build();
+    }
+}

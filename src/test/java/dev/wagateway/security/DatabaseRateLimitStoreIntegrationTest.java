@@ -1,0 +1,88 @@
+package dev.wagateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import dev.wagateway.support.PostgresGatewayTest;
+
+/**
+ * The shared buckets on the real PostgreSQL server. Two stores on one database stand for two gateway instances:
+ * together they let through one limit per client, not one each, also when requests race.
+ */
+class DatabaseRateLimitStoreIntegrationTest extends PostgresGatewayTest {
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void twoInstancesShareOneLimitPerClient() {
+        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000);
+        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000);
+        String client = "ip:198.51.100." + (int) (Math.random() * 200);
+
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            if ((i % 2 == 0 ? a : b).tryAcquire(client, 10).allowed()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("10 per minute across both").isEqualTo(10);
+        RateLimitStore.Decision refused = a.tryAcquire(client, 10);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfterSeconds()).isBetween(1L, 60L);
+        assertThat(b.tryAcquire("ip:203.0.113.9-" + UUID.randomUUID(), 10).allowed())
+                .as("another client has its own bucket").isTrue();
+    }
+
+    @Test
+    void concurrentRequestsOnBothInstancesNeverOvershoot() throws Exception {
+        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000);
+        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000);
+        String client = "trusted:race-" + UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Boolean>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                RateLimitStore store = i % 2 == 0 ? a : b;
+                outcomes.add(pool.submit((Callable<Boolean>) () -> store.tryAcquire(client, 50).allowed()));
+            }
+            int allowed = 0;
+            for (Future<Boolean> f : outcomes) {
+                allowed += f.get() ? 1 : 0;
+            }
+            assertThat(allowed).isEqualTo(50);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void bucketsThatRefilledAreDeleted() {
+        DatabaseRateLimitStore store = new DatabaseRateLimitStore(dataSource, 1000);
+        String client = "ip:expiring-" + UUID.randomUUID();
+        store.tryAcquire(client, 100);
+        assertThat(rows(client)).isEqualTo(1);
+        // The row expires once the bucket would be full again (one token of 100/min: 0.6 s) plus 10 s of grace.
+        jdbc.update("UPDATE wa_rate_limit_buckets SET expires_at = expires_at - 60000 WHERE id = ?", client);
+
+        assertThat(store.removeExpired()).isGreaterThanOrEqualTo(1);
+        assertThat(rows(client)).isZero();
+        assertThat(store.tryAcquire(client, 100).remaining()).as("a forgotten client starts full").isEqualTo(99);
+    }
+
+    private long rows(String id) {
+        return jdbc.queryForObject("SELECT count(*) FROM wa_rate_limit_buckets WHERE id = ?", Long.class, id);
+    }
+}
