@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -120,7 +121,7 @@ public class GatewayConfiguration {
             @Value("${gateway.sql-dialect}") String dialect) {
         GatewayProperties.RateLimit limits = properties.getRateLimit();
         boolean postgres = "postgresql".equals(dialect);
-        String store = limits.getStore().trim().toLowerCase(java.util.Locale.ROOT);
+        String store = limits.getStore().trim().toLowerCase(Locale.ROOT);
         switch (store) {
             case "memory":
                 return new InMemoryRateLimitStore(limits.getMaxTrackedClients());
