@@ -10,13 +10,15 @@
 # stored, lost (acknowledged but not stored: must be 0, else exit 1), answered non-2xx by status, no answer,
 # duplicates absorbed, and when the non-2xx / unanswered requests happened relative to the kills.
 #
-#   bench/ha.sh            full run (~3.5 min after the build)
+#   bench/ha.sh            full run (~4 min after the build on 2 cores: most of it is the gateways starting)
 #   bench/ha.sh --smoke    under ~90 s, what CI runs
 #   bench/ha.sh --jar J    use an already built jar
 # env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), HA_PORT (18090; gateways on
 #      HA_PORT+1 and +2, HAProxy's stats on +3), HA_SENDERS (16), HA_PAUSE_MS (each sender's pause between an
 #      answer and its next event: 20, smoke 50), HA_JAVA_OPTS (smoke: -XX:TieredStopAtLevel=1), HA_KEEP (1 = keep
-#      the work dir; kept anyway when something is lost)
+#      the work dir; kept anyway when something is lost), HA_CHECK_PATH (HAProxy's health check; e.g.
+#      "tcp": a connection check only, which shows what readiness is for: 404s from an instance whose routes are
+#      not up yet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +39,7 @@ pg_user=${BENCH_PG_USER:-postgres}
 port=${HA_PORT:-18090}
 declare -A ports=([a]=$(( port + 1 )) [b]=$(( port + 2 )))
 stats_port=$(( port + 3 ))
+check_path=${HA_CHECK_PATH:-/actuator/health/readiness}
 senders=${HA_SENDERS:-16}
 secret=ha-secret-$RANDOM$RANDOM
 psql="psql -q -X -h $pg_host -p $pg_port -U $pg_user"
@@ -47,7 +50,7 @@ if [[ $smoke == 1 ]]; then
   java_opts=${HA_JAVA_OPTS--XX:TieredStopAtLevel=1}
 else
   java_opts=${HA_JAVA_OPTS:-}
-  warm=20; after_kill=4; between=15; tail_s=15; pause_ms=${HA_PAUSE_MS:-20}
+  warm=15; after_kill=4; between=10; tail_s=10; pause_ms=${HA_PAUSE_MS:-20}
 fi
 
 if ! command -v haproxy >/dev/null; then
@@ -143,7 +146,11 @@ sed -e "s/^\(\s*bind\) :8080/\1 127.0.0.1:$port/" \
     -e "s/ gateway-a:8080/ 127.0.0.1:${ports[a]}/" \
     -e "s/ gateway-b:8080/ 127.0.0.1:${ports[b]}/" \
     -e "s/ resolvers docker init-addr last,libc,none//" \
+    -e "s|^\(\s*option httpchk GET\) /actuator/health/readiness|\1 $check_path|" \
     deploy/haproxy/haproxy.cfg > "$work/haproxy.cfg"
+if [[ $check_path == tcp ]]; then # a connection check only: what a proxy without the readiness probe does
+  sed -i -e '/^\s*option httpchk/d' -e '/^\s*http-check expect/d' "$work/haproxy.cfg"
+fi
 if grep -qE 'gateway-[ab]:8080|resolvers docker init-addr|bind :' "$work/haproxy.cfg"; then
   echo "deploy/haproxy/haproxy.cfg changed shape: bench/ha.sh could not point it at local addresses" >&2; exit 1
 fi
@@ -209,7 +216,7 @@ logged=$(grep -c '"POST ' "$work/haproxy.log" || true)
 replayed=$(awk '/"POST / { split($(NF - 4), c, "/"); if (c[5] != "0") n++ } END { print n + 0 }' "$work/haproxy.log")
 
 echo
-echo "== bench/ha.sh $([[ $smoke == 1 ]] && echo --smoke) : two gateways behind HAProxy $(haproxy -v | head -n 1 | awk '{print $3}'), $senders never-retrying senders"
+echo "== bench/ha.sh $([[ $smoke == 1 ]] && echo --smoke) : two gateways behind HAProxy $(haproxy -v | head -n 1 | awk '{print $3}'), $senders never-retrying senders, health check $check_path"
 awk -F'\t' '{ printf "  %7.1f s  %s\n", $1 / 1000, $2 }' "$events"
 echo
 printf '%-44s %s\n' "events sent" "$sent in $(( sender_ms / 1000 )) s ($(( sent * 1000 / sender_ms ))/s)" \
@@ -225,7 +232,7 @@ printf '%-44s %s\n' "events sent" "$sent in $(( sender_ms / 1000 )) s ($(( sent 
 bad=$(q "SELECT count(*) FROM ha_sent WHERE outcome <> '200'")
 if (( bad > 0 )); then
   echo
-  echo "when the unacknowledged requests were sent (ms since start, by second):"
+  echo "when the unacknowledged requests were sent (seconds since start, as in the timeline above):"
   q "SELECT (start_ms - $t0) / 1000 AS second, outcome, count(*) FROM ha_sent WHERE outcome <> '200'
      GROUP BY 1, 2 ORDER BY 1, 2" | awk -F'|' '{ printf "  %5d s  %-24s %s\n", $1, $2, $3 }'
 fi
