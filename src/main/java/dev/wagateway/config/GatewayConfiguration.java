@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.springboot.CamelRequestHandlerMapping;
 import org.apache.camel.component.sql.DefaultSqlEndpoint;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.ProducerTemplate;
@@ -41,7 +44,7 @@ import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
 import dev.wagateway.intake.RequestBodyReader;
-import dev.wagateway.intake.StartupGate;
+import dev.wagateway.intake.RouteGate;
 import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.outputs.OutputCatalog;
 import dev.wagateway.outputs.OutboxWorkers;
@@ -90,17 +93,33 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    StartupGate startupGate() {
-        return new StartupGate();
+    RouteGate routeGate(@Value("${gateway.routes-reload:false}") boolean reload) {
+        return new RouteGate(reload, Duration.ofSeconds(10));
     }
 
     /** Every path the routes serve (webhook, read API, dead letters) answers 503 JSON until the routes run. */
     @Bean
-    FilterRegistrationBean<StartupGate> startupGateRegistration(StartupGate gate) {
-        FilterRegistrationBean<StartupGate> registration = new FilterRegistrationBean<>(gate);
+    FilterRegistrationBean<RouteGate> routeGateRegistration(RouteGate gate) {
+        FilterRegistrationBean<RouteGate> registration = new FilterRegistrationBean<>(gate);
         registration.addUrlPatterns("/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /** ROUTES_RELOAD=true: edits of the routes directory are applied while the gateway runs. */
+    @Bean
+    @ConditionalOnProperty(name = "gateway.routes-reload", havingValue = "true")
+    RouteReloader routeReloader(CamelContext camel, RouteGate gate,
+            @Value("${camel.main.routes-include-pattern}") String routes,
+            @Value("${gateway.routes-reload-interval:1s}") Duration interval,
+            ObjectProvider<CamelRequestHandlerMapping> httpMappings) {
+        String first = routes.split(",")[0].trim();
+        if (!first.startsWith("file:") || !first.endsWith("/*.yaml")) {
+            throw new IllegalStateException("ROUTES_RELOAD needs the routes in a directory (ROUTES_DIR or ./routes), "
+                    + "not " + first);
+        }
+        Path directory = Path.of(first.substring("file:".length(), first.length() - "/*.yaml".length()));
+        return new RouteReloader(camel, gate, directory, interval, Duration.ofSeconds(30), httpMappings.getIfAvailable());
     }
 
     @Bean
