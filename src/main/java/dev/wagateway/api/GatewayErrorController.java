@@ -25,6 +25,11 @@ public class GatewayErrorController implements ErrorController {
 
     @RequestMapping
     public void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            // The answer had begun (a download that failed midway): Tomcat only includes this page, and JSON
+            // appended to half a body helps nobody. The connection is closed as the error leaves it.
+            return;
+        }
         // No error status: /error was asked for directly, which is as unknown to a client as any other path.
         ErrorAnswer answer = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer status
                 ? ErrorAnswer.forStatus(status)

@@ -74,6 +74,14 @@ class ErrorAnswersIntegrationTest extends PostgresGatewayTest {
             throw new IllegalStateException(LEAK);
         }
 
+        @RequestMapping("/half")
+        void half(jakarta.servlet.http.HttpServletResponse response) throws IOException {
+            response.setContentType("application/octet-stream");
+            response.getOutputStream().write("first-half".getBytes(StandardCharsets.US_ASCII));
+            response.flushBuffer();
+            throw new IllegalStateException(LEAK);
+        }
+
         @PostMapping(path = "/json-only", consumes = "application/json")
         String jsonOnly(@RequestBody String body) {
             return body;
@@ -112,6 +120,17 @@ class ErrorAnswersIntegrationTest extends PostgresGatewayTest {
         Response r = client.get("/test-only/boom");
         assertOurs(r.status(), r.headers(), r.body(), 500, "internal_error");
         assertThat(r.body()).doesNotContain("SELECT", "IllegalState", "wa_events");
+    }
+
+    @Test
+    void anAnswerThatHadBegunGetsNothingAppended() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /test-only/half HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("first-half")
+                    .doesNotContain("success", "internal_error", "Exception", "SELECT", "<html");
+        }
     }
 
     @Test
