@@ -116,6 +116,17 @@ class ErrorAnswersIntegrationTest extends PostgresGatewayTest {
     }
 
     @Test
+    void headOnTheWebhookIsTheAvailabilityCheckNotAnInternalError() {
+        for (String path : List.of(WEBHOOK, WEBHOOK + "/shop-1")) {
+            Response r = send("HEAD", path, "", "application/json");
+            assertThat(r.status()).as("HEAD %s", path).isEqualTo(200);
+            assertThat(r.header("content-type")).isEqualTo("application/json");
+            assertThat(r.body()).isEmpty();
+        }
+        assertThat(count("wa_events")).isZero();
+    }
+
+    @Test
     void anExceptionOutsideTheRoutesIsAnInternalErrorWithoutItsText() {
         Response r = client.get("/test-only/boom");
         assertOurs(r.status(), r.headers(), r.body(), 500, "internal_error");
@@ -217,7 +228,7 @@ class ErrorAnswersIntegrationTest extends PostgresGatewayTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", contentType)
-                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(30)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
