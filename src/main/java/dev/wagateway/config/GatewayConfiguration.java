@@ -10,6 +10,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,6 +35,7 @@ import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.DeadLetterApi;
+import dev.wagateway.api.JsonErrorReportValve;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.MediaColumns;
@@ -104,6 +107,15 @@ public class GatewayConfiguration {
         registration.addUrlPatterns("/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /**
+     * What Tomcat answers without the application (a header block over the limit, a malformed request line) is
+     * SPEC.md's JSON too; what Spring answers goes through api.GatewayErrorController at /error.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonTomcatErrors() {
+        return factory -> factory.addContextCustomizers(JsonErrorReportValve::install);
     }
 
     /** ROUTES_RELOAD=true: edits of the routes directory are applied while the gateway runs. */
