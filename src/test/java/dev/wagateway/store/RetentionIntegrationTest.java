@@ -28,6 +28,11 @@ class RetentionIntegrationTest extends PostgresGatewayTest {
             jdbc.update("INSERT INTO wa_event_dedupe (session_id, dedupe_key, event_id, expires_at) VALUES ('ret', ?, ?, ?)",
                     "k" + i, "old-" + i, old);
         }
+        // One old event is still owed to an output (down since): it stays until delivered or dead-lettered.
+        jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
+                + "VALUES ('owed-1', 'ret', 'message', 'universal', ?, '{}', 'x', 'processed')", old);
+        jdbc.update("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at) VALUES ('http-away', 'ret', 'owed-1', 3, ?)",
+                old);
         // Only a sender delivery id leaves a claim (a body is compared with the session's previous event instead).
         String recent = client.post("/api/whatsapp/webhook", Samples.forSession("message", "ret"),
                 java.util.Map.of("X-Delivery-Id", "recent-1")).json().path("eventId").asText();
@@ -40,6 +45,7 @@ class RetentionIntegrationTest extends PostgresGatewayTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE event_id LIKE 'old-%'", Long.class)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_event_dedupe WHERE event_id LIKE 'old-%'", Long.class)).isZero();
         assertThat(eventRow(recent)).containsEntry("status", "processed");
+        assertThat(eventRow("owed-1")).as("an event an output still owes").containsEntry("status", "processed");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_event_dedupe WHERE event_id = ?", Long.class, recent))
                 .as("a live claim stays").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_messages WHERE session_id = 'ret'", Long.class)).isEqualTo(1);
