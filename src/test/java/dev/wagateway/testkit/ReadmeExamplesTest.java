@@ -1,0 +1,35 @@
+package dev.wagateway.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * README's "Testing your routes" shows a route file and its test; these are the files the build runs
+ * (VipOutputRouteTest), so a change to either that is not made in README too fails here.
+ */
+class ReadmeExamplesTest {
+
+    @Test
+    void theTestKitExampleInReadmeIsTheOneInTheRepository() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int marker = readme.indexOf("<!-- testkit-example -->");
+        assertThat(marker).as("README marker <!-- testkit-example -->").isNotNegative();
+
+        assertThat(block(readme, "```yaml", marker))
+                .isEqualTo(Files.readString(Path.of("src/test/resources/testkit/vip-output.yaml")));
+        assertThat(block(readme, "```java", marker))
+                .isEqualTo(Files.readString(Path.of("src/test/java/dev/wagateway/testkit/VipOutputRouteTest.java")));
+    }
+
+    private static String block(String readme, String fence, int from) {
+        int start = readme.indexOf(fence + "\n", from);
+        assertThat(start).as(fence + " block after the marker").isNotNegative();
+        start += fence.length() + 1;
+        return readme.substring(start, readme.indexOf("```\n", start));
+    }
+}
