@@ -26,6 +26,7 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule layering = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("routes").definedBy("dev.wagateway.routes..")
             .layer("config").definedBy("dev.wagateway.config..")
             .layer("api").definedBy("dev.wagateway.api..")
             .layer("intake").definedBy("dev.wagateway.intake..")
@@ -34,6 +35,9 @@ class ArchitectureTest {
             .layer("security").definedBy("dev.wagateway.security..")
             .layer("store").definedBy("dev.wagateway.store..")
             .layer("shared").definedBy("dev.wagateway.shared..")
+            // the route checker, run before Spring: reads the route files and what the Java side defines, wires nothing
+            .whereLayer("routes").mayNotBeAccessedByAnyLayer()
+            .whereLayer("routes").mayOnlyAccessLayers("intake", "shared")
             .whereLayer("config").mayNotBeAccessedByAnyLayer()
             .whereLayer("api").mayOnlyAccessLayers("outputs", "events", "security", "store", "shared")
             .whereLayer("intake").mayOnlyAccessLayers("events", "security", "store", "shared")

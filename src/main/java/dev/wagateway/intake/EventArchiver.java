@@ -30,8 +30,8 @@ public class EventArchiver implements Processor {
     private static final Logger log = LoggerFactory.getLogger(EventArchiver.class);
     private static final int MAX_DELIVERY_ID = 200;
 
-    /** Where each stored event is routed (routes/router.yaml). */
-    static final String ROUTE = "direct:route-event";
+    /** Where each stored event is routed (routes/router.yaml); the route checker requires a route to consume it. */
+    public static final String ROUTE = "direct:route-event";
     /** Exchange property a route sets to record an outcome other than {@code processed} (the catch-all: unrouted). */
     public static final String OUTCOME = "eventOutcome";
 
