@@ -29,6 +29,8 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.wagateway.intake.RouteGate;
+import dev.wagateway.routes.RouteProblem;
+import dev.wagateway.routes.RoutesValidator;
 
 /**
  * ROUTES_RELOAD: applies an edited, added or removed file of the routes directory to the running gateway, one
@@ -56,6 +58,11 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
     private final Duration interval;
     private final Duration maxSwapWait;
     private final RequestMappingHandlerMapping httpMappings;
+    private final RoutesValidator validator = new RoutesValidator();
+    /** What the route check found at start-up: not held against later edits (they did not cause it). */
+    private Set<String> problemsAtStart = Set.of();
+    /** Removed files whose routes are kept because other routes still need them, reported once. */
+    private final Set<Path> keptAfterRemoval = new HashSet<>();
     /** The content last applied (or found at start-up) per file: what a refused edit falls back to. */
     private final Map<Path, byte[]> applied = new HashMap<>();
     /** Contents already tried and refused, so a broken file is reported once, not on every poll. */
@@ -90,6 +97,7 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
             for (Path file : routeFiles()) {
                 applied.put(file, Files.readAllBytes(file));
             }
+            problemsAtStart = newProblems(Set.of());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the routes directory " + directory, e);
         }
@@ -121,7 +129,12 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
         }
     }
 
-    /** One pass over the directory: every changed, new or removed file is applied. Visible for tests. */
+    /**
+     * One pass over the directory. Changed, new and removed files are first put through the route check
+     * (routes.RoutesValidator, as {@code tools/validate-routes} does): an edit that makes a mistake the check can
+     * see (schema, a direct: no route consumes, an unknown bean, a duplicate id) is refused before anything is
+     * swapped; a removal that would leave other routes sending into nothing keeps the removed file's routes running.
+     */
     synchronized void scan() {
         List<Path> present;
         try {
@@ -130,6 +143,7 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
             log.warn("route reload: cannot list {}: {}", directory, e.toString());
             return;
         }
+        Map<Path, byte[]> changed = new java.util.LinkedHashMap<>();
         for (Path file : present) {
             byte[] content;
             try {
@@ -137,15 +151,56 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
             } catch (IOException e) {
                 continue; // being replaced right now: next pass
             }
-            if (Arrays.equals(content, applied.get(file)) || Arrays.equals(content, refused.get(file))) {
-                continue;
+            if (!Arrays.equals(content, applied.get(file)) && !Arrays.equals(content, refused.get(file))) {
+                changed.put(file, content);
             }
-            apply(file, content);
         }
-        for (Path gone : new ArrayList<>(applied.keySet())) {
-            if (!present.contains(gone)) {
-                remove(gone);
+        List<Path> removed = applied.keySet().stream()
+                .filter(f -> !present.contains(f) && !keptAfterRemoval.contains(f)).toList();
+        if (changed.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        Set<String> problems = newProblems(problemsAtStart);
+        changed.forEach((file, content) -> {
+            List<String> mine = problems.stream().filter(p -> p.startsWith(file + ":")).toList();
+            if (mine.isEmpty()) {
+                apply(file, content);
+            } else {
+                refused.put(file, content);
+                log.error("route reload: {} refused, the routes loaded before keep running: it does not pass the "
+                        + "route check:\n  {}", file.getFileName(), String.join("\n  ", mine));
             }
+        });
+        for (Path gone : removed) {
+            List<String> broken = problems.stream().filter(p -> !changed.keySet().stream().anyMatch(f -> p.startsWith(f + ":")))
+                    .toList();
+            if (broken.isEmpty()) {
+                remove(gone);
+            } else {
+                keptAfterRemoval.add(gone);
+                log.error("route reload: {} was removed, but other routes still need what it provided; its routes "
+                        + "keep running (put it back, or fix these and restart):\n  {}", gone.getFileName(),
+                        String.join("\n  ", broken));
+            }
+        }
+        keptAfterRemoval.removeIf(present::contains);
+    }
+
+    /** The route check's findings in the directory as it is now, less those already there at start-up. */
+    private Set<String> newProblems(Set<String> known) {
+        try {
+            Set<String> found = new java.util.LinkedHashSet<>();
+            for (RouteProblem problem : validator.validate(directory)) {
+                String line = problem.toString().replace(problem.file().toString(),
+                        problem.file().toAbsolutePath().normalize().toString());
+                if (!known.contains(line)) {
+                    found.add(line);
+                }
+            }
+            return found;
+        } catch (IOException | RuntimeException e) {
+            log.warn("route reload: the route check could not run ({}); changes are applied unchecked", e.toString());
+            return Set.of();
         }
     }
 

@@ -12,6 +12,7 @@ import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
@@ -22,8 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Token buckets in PostgreSQL (Bucket4j's select-for-update proxy manager over table {@code wa_rate_limit_buckets}),
  * so every gateway instance on the database takes from the same bucket per client: N instances enforce one limit,
- * not N. Requests for one key that arrive together in this JVM share one database round trip (Bucket4j's batching),
- * which is what keeps the one busy key, the WhatsApp server's address, from serialising every webhook on its row.
+ * not N. Every request for a small limit (a client IP's, 100 a minute) is decided by the database, exactly;
+ * requests for one key that arrive together in this JVM share one round trip (Bucket4j's batching). A fast bucket
+ * ({@value #LOCAL_FROM_PER_MINUTE} a minute and more: the WhatsApp server's own address, which carries every
+ * webhook) is spent locally and written back at most every {@value #SYNC_MILLIS} ms (Bucket4j's delaying): with
+ * every webhook taking a lock on that one row, the shared limit halved the gateway's throughput
+ * (docs/performance.md), and a limit of thousands a minute needs no exactness to the token. Across N instances it
+ * may overshoot by what each spends between two writes, a tenth of a second's worth.
  * <p>
  * A bucket row expires once it would have refilled completely, and {@link #removeExpired()} deletes it (scheduled in
  * routes/housekeeping.yaml). When the database cannot answer, the request is let through: the limiter protects the
@@ -33,6 +39,8 @@ public class DatabaseRateLimitStore implements RateLimitStore {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseRateLimitStore.class);
     private static final int EXPIRED_PER_STATEMENT = 1000;
+    static final int LOCAL_FROM_PER_MINUTE = 600;
+    static final long SYNC_MILLIS = 100;
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final ConcurrentHashMap<String, BucketProxy> proxies = new ConcurrentHashMap<>();
@@ -92,7 +100,10 @@ public class DatabaseRateLimitStore implements RateLimitStore {
                 proxies.clear();
             }
             proxy = proxies.computeIfAbsent(cacheKey, k -> buckets.builder()
-                    .withOptimization(Optimizations.batching())
+                    .withOptimization(perMinute >= LOCAL_FROM_PER_MINUTE
+                            ? Optimizations.delaying(new DelayParameters(Math.max(1, perMinute * SYNC_MILLIS / 60_000),
+                                    Duration.ofMillis(SYNC_MILLIS)))
+                            : Optimizations.batching())
                     // A changed limit (another instance's setting, a restart with a new one) replaces the stored one.
                     .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY)
                     .build(key, () -> configuration(perMinute)));

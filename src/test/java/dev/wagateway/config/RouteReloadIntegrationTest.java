@@ -89,9 +89,16 @@ class RouteReloadIntegrationTest {
             Await.until(Duration.ofSeconds(20), () -> log(gateway).contains("probe.yaml refused"), "the broken edit refused");
             assertThat(client.get(PROBE).body()).isEqualTo("v2");
 
+            // A mistake the route check sees (a direct: endpoint no route consumes) is refused before any swap.
+            write(routes.resolve("probe.yaml"), probe("reload-probe", "v4").replace("- setBody:\n            constant: v4",
+                    "- to: direct:upsert-mesage\n        - setBody:\n            constant: v4"));
+            Await.until(Duration.ofSeconds(20), () -> log(gateway).contains("direct:upsert-mesage"), "the check's finding logged");
+            assertThat(count(log(gateway), "probe.yaml refused")).isEqualTo(2);
+            assertThat(client.get(PROBE).body()).isEqualTo("v2");
+
             // A file that is not even YAML is refused too.
             write(routes.resolve("probe.yaml"), "- route: [unclosed\n");
-            Await.until(Duration.ofSeconds(20), () -> count(log(gateway), "probe.yaml refused") >= 2, "the invalid file refused");
+            Await.until(Duration.ofSeconds(20), () -> count(log(gateway), "probe.yaml refused") >= 3, "the invalid file refused");
             assertThat(client.get(PROBE).body()).isEqualTo("v2");
 
             // Added and removed files.
