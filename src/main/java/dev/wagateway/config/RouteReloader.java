@@ -172,7 +172,10 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
             }
         });
         for (Path gone : removed) {
-            List<String> broken = problems.stream().filter(p -> !changed.keySet().stream().anyMatch(f -> p.startsWith(f + ":")))
+            // Findings in files changed in this pass, or whose content on disk was refused, are not the removal's.
+            List<String> broken = problems.stream()
+                    .filter(p -> Stream.concat(changed.keySet().stream(), refused.keySet().stream())
+                            .noneMatch(f -> p.startsWith(f + ":")))
                     .toList();
             if (broken.isEmpty()) {
                 remove(gone);

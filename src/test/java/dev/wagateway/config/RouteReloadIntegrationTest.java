@@ -101,9 +101,12 @@ class RouteReloadIntegrationTest {
             Await.until(Duration.ofSeconds(20), () -> count(log(gateway), "probe.yaml refused") >= 3, "the invalid file refused");
             assertThat(client.get(PROBE).body()).isEqualTo("v2");
 
-            // Added and removed files.
+            // Added and removed files (a removal goes through while the refused probe.yaml is still on disk).
             write(routes.resolve("probe-added.yaml"), probe("reload-probe-added", "added"));
             Await.until(Duration.ofSeconds(20), () -> "added".equals(client.get(PROBE + "-added").body()), "the added file");
+            Files.delete(routes.resolve("probe-added.yaml"));
+            Await.until(Duration.ofSeconds(20), () -> log(gateway).contains("probe-added.yaml removed"), "the added file removed");
+            assertThat(client.get(PROBE + "-added").status()).isEqualTo(404);
             Files.delete(routes.resolve("probe.yaml"));
             Await.until(Duration.ofSeconds(20), () -> log(gateway).contains("probe.yaml removed"), "the removed file applied");
             Response gone = client.get(PROBE);
