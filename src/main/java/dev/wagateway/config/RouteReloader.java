@@ -113,6 +113,9 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
         poller = null;
         if (t != null) {
             t.interrupt();
+            synchronized (this) {
+                // a swap in progress finishes (or gives up, interrupted) before the context goes on closing
+            }
         }
     }
 

@@ -92,7 +92,8 @@ public class DatabaseRateLimitStore implements RateLimitStore {
     }
 
     private BucketProxy proxy(String key, int perMinute) {
-        // The proxy holds no tokens (the row does); it is kept so concurrent requests for a key batch together.
+        // Kept per key: batching merges concurrent requests through one proxy, and a fast bucket's proxy holds the
+        // tokens spent since its last write (forgetting it when the cache is full loses at most those).
         String cacheKey = perMinute + "/" + key;
         BucketProxy proxy = proxies.get(cacheKey);
         if (proxy == null) {
