@@ -72,11 +72,7 @@ public class DatabaseRateLimitStore implements RateLimitStore {
             }
             return new Decision(true, perMinute, 0);
         }
-        if (probe.isConsumed()) {
-            return new Decision(true, probe.getRemainingTokens(), 0);
-        }
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-        return new Decision(false, 0, seconds);
+        return Decision.of(probe);
     }
 
     /** Deletes bucket rows that have refilled completely (nothing left to remember); returns how many. */

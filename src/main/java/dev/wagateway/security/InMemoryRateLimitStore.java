@@ -2,10 +2,8 @@ package dev.wagateway.security;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 
 /**
  * Token buckets per key in this JVM (Bucket4j, lock-free). Bounded to {@code maxKeys} keys, so a flood of
@@ -30,12 +28,7 @@ public class InMemoryRateLimitStore implements RateLimitStore {
             limited = buckets.compute(key, (k, existing) ->
                     existing != null && existing.perMinute == perMinute ? existing : new LimitedBucket(perMinute));
         }
-        ConsumptionProbe probe = limited.bucket.tryConsumeAndReturnRemaining(1);
-        if (probe.isConsumed()) {
-            return new Decision(true, probe.getRemainingTokens(), 0);
-        }
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-        return new Decision(false, 0, seconds);
+        return Decision.of(limited.bucket.tryConsumeAndReturnRemaining(1));
     }
 
     int trackedKeys() {
