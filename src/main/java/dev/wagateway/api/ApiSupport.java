@@ -80,10 +80,6 @@ final class ApiSupport {
         HttpReply.reset(exchange, status, "application/json", Map.of("Cache-Control", "no-store")).setBody(bytes(body));
     }
 
-    static ObjectNode errorBody(String code, String message) {
-        return mapper.createObjectNode().put("success", false).put("error", code).put("message", message);
-    }
-
     static byte[] bytes(JsonNode node) {
         try {
             return mapper.writeValueAsBytes(node);

@@ -2,6 +2,8 @@ package dev.wagateway.api;
 
 import java.util.Map;
 
+import dev.wagateway.shared.ErrorBody;
+
 /**
  * The answer to a request that no route answered: Spring MVC's (no such path, method not allowed, unsupported
  * content type, an exception) through {@link GatewayErrorController}, and Tomcat's own (a header block too large,
@@ -48,7 +50,7 @@ public record ErrorAnswer(int status, String code, String message) {
 
     /** {"success":false,"error":"<code>","message":"<message>"} */
     public byte[] json() {
-        return ApiSupport.bytes(ApiSupport.errorBody(code, message));
+        return ErrorBody.bytes(code, message);
     }
 
     private static Map.Entry<Integer, ErrorAnswer> answer(int status, String code, String message) {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.wagateway.events.QrRenderer;
+import dev.wagateway.shared.ErrorBody;
 import dev.wagateway.shared.HttpReply;
 import dev.wagateway.store.MediaStore;
 
@@ -111,13 +112,13 @@ public class ReadApi {
     public void error(Exchange exchange) {
         ApiError error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiError.class);
         HttpReply.reset(exchange, error.status(), "application/json", error.headers());
-        exchange.getMessage().setBody(ApiSupport.bytes(ApiSupport.errorBody(error.code(), error.getMessage())));
+        exchange.getMessage().setBody(ErrorBody.bytes(error.code(), error.getMessage()));
     }
 
     public void internalError(Exchange exchange) {
         log.error("read API request failed", exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         HttpReply.reset(exchange, 500, "application/json", Map.of());
-        exchange.getMessage().setBody(ApiSupport.bytes(ApiSupport.errorBody("internal_error", "the gateway could not answer this request")));
+        exchange.getMessage().setBody(ErrorBody.bytes("internal_error", "the gateway could not answer this request"));
     }
 
     private Map<String, Object> pendingQr(Exchange exchange) {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.wagateway.events.EventTypes;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.shared.ErrorBody;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.HttpReply;
 import dev.wagateway.shared.IntakeExchange;
@@ -60,7 +61,7 @@ public class IntakeResponses {
     public void rejected(Exchange exchange) {
         WebhookRejection rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRejection.class);
         meters.counter("wagateway.intake.rejected", "code", rejection.code()).increment();
-        write(exchange, rejection.status(), error(rejection.code(), rejection.getMessage()), rejection.headers());
+        write(exchange, rejection.status(), ErrorBody.of(rejection.code(), rejection.getMessage()), rejection.headers());
     }
 
     /** 500 for anything unforeseen; the cause goes to the log only. */
@@ -68,7 +69,7 @@ public class IntakeResponses {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         log.error("webhook request failed unexpectedly", cause);
         meters.counter("wagateway.intake.rejected", "code", "internal_error").increment();
-        write(exchange, 500, error("internal_error", "the gateway could not handle this request"), Map.of());
+        write(exchange, 500, ErrorBody.of("internal_error", "the gateway could not handle this request"), Map.of());
     }
 
     /** GET on a webhook endpoint: is it there, what does it take, must posts be signed. Never a secret. */
@@ -90,10 +91,6 @@ public class IntakeResponses {
         body.put("apiKeyAccepted", authenticator.acceptsApiKey());
         body.put("authenticationRequired", !authenticator.isDevelopmentMode());
         write(exchange, 200, body, Map.of());
-    }
-
-    private ObjectNode error(String code, String message) {
-        return mapper.createObjectNode().put("success", false).put("error", code).put("message", message);
     }
 
     private void write(Exchange exchange, int status, ObjectNode body, Map<String, String> headers) {

@@ -1,7 +1,6 @@
 package dev.wagateway.intake;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.wagateway.shared.ErrorBody;
 
 /**
  * Stands in front of every path the Camel routes serve, for the moments those routes are not there.
@@ -31,8 +32,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class RouteGate extends OncePerRequestFilter implements ApplicationListener<ApplicationReadyEvent> {
 
-    private static final byte[] STARTING = answer("starting", "the gateway is starting; retry in a moment");
-    private static final byte[] RELOADING = answer("reloading", "the gateway's routes are being reloaded; retry in a moment");
+    private static final byte[] STARTING = ErrorBody.bytes("starting", "the gateway is starting; retry in a moment");
+    private static final byte[] RELOADING =
+            ErrorBody.bytes("reloading", "the gateway's routes are being reloaded; retry in a moment");
 
     private volatile boolean open;
     private final ReentrantReadWriteLock swaps;
@@ -117,10 +119,5 @@ public class RouteGate extends OncePerRequestFilter implements ApplicationListen
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    private static byte[] answer(String code, String message) {
-        return ("{\"success\":false,\"error\":\"" + code + "\",\"message\":\"" + message + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
     }
 }
