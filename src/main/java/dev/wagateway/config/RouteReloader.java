@@ -1,6 +1,7 @@
 package dev.wagateway.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,7 +149,7 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
             log.warn("route reload: cannot list {}: {}", directory, e.toString());
             return;
         }
-        Map<Path, byte[]> changed = new java.util.LinkedHashMap<>();
+        Map<Path, byte[]> changed = new LinkedHashMap<>();
         for (Path file : present) {
             byte[] content;
             try {
@@ -174,12 +177,12 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
                         + "route check:\n  {}", file.getFileName(), String.join("\n  ", mine));
             }
         });
+        // Findings in files changed in this pass, or whose content on disk was refused, are not the removals'.
+        List<String> broken = problems.stream()
+                .filter(p -> Stream.concat(changed.keySet().stream(), refused.keySet().stream())
+                        .noneMatch(f -> p.startsWith(f + ":")))
+                .toList();
         for (Path gone : removed) {
-            // Findings in files changed in this pass, or whose content on disk was refused, are not the removal's.
-            List<String> broken = problems.stream()
-                    .filter(p -> Stream.concat(changed.keySet().stream(), refused.keySet().stream())
-                            .noneMatch(f -> p.startsWith(f + ":")))
-                    .toList();
             if (broken.isEmpty()) {
                 remove(gone);
             } else {
@@ -195,10 +198,10 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
     /** The route check's findings in the directory as it is now, less those already there at start-up. */
     private Set<String> newProblems(Set<String> known) {
         try {
-            Set<String> found = new java.util.LinkedHashSet<>();
+            // The directory is absolute and normalised, so each finding names its file as scan() does.
+            Set<String> found = new LinkedHashSet<>();
             for (RouteProblem problem : validator.validate(directory)) {
-                String line = problem.toString().replace(problem.file().toString(),
-                        problem.file().toAbsolutePath().normalize().toString());
+                String line = problem.toString();
                 if (!known.contains(line)) {
                     found.add(line);
                 }
@@ -232,7 +235,7 @@ public class RouteReloader implements ApplicationListener<ApplicationEvent> {
             applied.put(file, content);
             refused.remove(file);
             log.info("route reload: {} applied, routes {}", file.getFileName(), loaded);
-            if (new String(content, java.nio.charset.StandardCharsets.UTF_8).contains("routeTemplate:")) {
+            if (new String(content, StandardCharsets.UTF_8).contains("routeTemplate:")) {
                 log.warn("route reload: {} defines route templates; the routes already made from them (the outputs) "
                         + "keep their old definition until the gateway restarts", file.getFileName());
             }
