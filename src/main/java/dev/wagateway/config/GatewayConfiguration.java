@@ -153,21 +153,21 @@ public class GatewayConfiguration {
         GatewayProperties.RateLimit limits = properties.getRateLimit();
         boolean postgres = "postgresql".equals(dialect);
         String store = limits.getStore().trim().toLowerCase(Locale.ROOT);
-        switch (store) {
-            case "memory":
-                return new InMemoryRateLimitStore(limits.getMaxTrackedClients());
-            case "database":
+        boolean shared = switch (store) {
+            case "memory" -> false;
+            case "database" -> {
                 if (!postgres) {
                     throw new IllegalStateException("RATE_LIMIT_STORE=database needs PostgreSQL (DATABASE_URL); "
                             + "the embedded database serves one instance: use memory");
                 }
-                return new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients());
-            case "auto":
-                return postgres ? new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients())
-                        : new InMemoryRateLimitStore(limits.getMaxTrackedClients());
-            default:
-                throw new IllegalStateException("RATE_LIMIT_STORE must be auto, memory or database, not '" + store + "'");
-        }
+                yield true;
+            }
+            case "auto" -> postgres;
+            default -> throw new IllegalStateException(
+                    "RATE_LIMIT_STORE must be auto, memory or database, not '" + store + "'");
+        };
+        return shared ? new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients())
+                : new InMemoryRateLimitStore(limits.getMaxTrackedClients());
     }
 
     @Bean
