@@ -41,8 +41,7 @@ class RouteReloadIntegrationTest {
         }
         write(routes.resolve("probe.yaml"), probe("reload-probe", "v1"));
         String database = TestPostgres.createDatabase("reload");
-        List<String> arguments = List.of("--spring.datasource.url=" + database,
-                "--spring.datasource.username=" + TestPostgres.USER, "--spring.datasource.password=" + TestPostgres.PASSWORD,
+        List<String> arguments = TestPostgres.gatewayArguments(database,
                 "--gateway.routes-dir=" + routes, "--gateway.routes-reload=true", "--gateway.routes-reload-interval=200ms",
                 "--gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
                 "--gateway.rate-limit.trusted-per-minute=1000000",

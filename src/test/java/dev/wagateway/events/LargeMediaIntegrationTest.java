@@ -13,7 +13,6 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import dev.wagateway.shared.Digests;
 import dev.wagateway.support.GatewayProcess;
@@ -47,8 +46,8 @@ class LargeMediaIntegrationTest {
         Path mediaDir = Files.createTempDirectory("wagw-bigmedia");
         try (GatewayProcess gateway = GatewayProcess.start(
                 List.of("-Xmx" + HEAP_MB + "m", "-XX:+UseG1GC"),
-                List.of("--spring.datasource.url=" + database, "--spring.datasource.username=" + TestPostgres.USER,
-                        "--spring.datasource.password=" + TestPostgres.PASSWORD, "--gateway.media.dir=" + mediaDir,
+                TestPostgres.gatewayArguments(database,
+                        "--gateway.media.dir=" + mediaDir,
                         "--logging.level.root=WARN"))) {
             long before = gateway.peakHeapMb();
             Response r = new WebhookClient(gateway.port()).post("/api/whatsapp/webhook", body, Map.of());
@@ -61,7 +60,7 @@ class LargeMediaIntegrationTest {
             Path stored = mediaDir.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
             assertThat(Files.size(stored)).isEqualTo(FILE_BYTES);
 
-            JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(database, TestPostgres.USER, TestPostgres.PASSWORD));
+            JdbcTemplate jdbc = TestPostgres.jdbc(database);
             Map<String, Object> event = jdbc.queryForMap("SELECT status, length(data_json) AS size FROM wa_events WHERE session_id = 'big-media'");
             assertThat(event.get("status")).isEqualTo("processed");
             assertThat(((Number) event.get("size")).longValue()).as("the archive keeps a reference, not the file").isLessThan(2000);

@@ -2,9 +2,6 @@ package dev.wagateway.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,8 +39,7 @@ class TwoInstancesIntegrationTest {
     static void startBoth() throws Exception {
         database = TestPostgres.createDatabase("two");
         endpoint = new FakeEndpoint();
-        List<String> arguments = List.of("--spring.datasource.url=" + database,
-                "--spring.datasource.username=" + TestPostgres.USER, "--spring.datasource.password=" + TestPostgres.PASSWORD,
+        List<String> arguments = TestPostgres.gatewayArguments(database,
                 "--gateway.rate-limit.per-minute=10",
                 "--gateway.rate-limit.trusted-proxies=127.0.0.1/32,::1/128",
                 "--gateway.rate-limit.trusted-senders=198.51.100.0/24",
@@ -177,19 +173,10 @@ class TwoInstancesIntegrationTest {
     }
 
     private static long count(String sql) {
-        try (Connection c = DriverManager.getConnection(database, TestPostgres.USER, TestPostgres.PASSWORD);
-             Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestPostgres.jdbc(database).queryForObject(sql, Long.class);
     }
 
-    private static void execute(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(database, TestPostgres.USER, TestPostgres.PASSWORD);
-             Statement s = c.createStatement()) {
-            s.executeUpdate(sql);
-        }
+    private static void execute(String sql) {
+        TestPostgres.jdbc(database).update(sql);
     }
 }

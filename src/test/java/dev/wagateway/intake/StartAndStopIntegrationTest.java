@@ -2,10 +2,6 @@ package dev.wagateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import dev.wagateway.support.Await;
 import dev.wagateway.support.GatewayProcess;
 import dev.wagateway.support.TestPostgres;
 import dev.wagateway.support.WebhookClient;
@@ -103,7 +100,7 @@ class StartAndStopIntegrationTest {
             t.start();
             senders.add(t);
         }
-        await(() -> acknowledged.size() >= 200);
+        Await.until(Duration.ofSeconds(60), () -> acknowledged.size() >= 200, "200 events acknowledged");
         gateway.terminate();
         sleep(500);
         stop.set(true);
@@ -150,8 +147,7 @@ class StartAndStopIntegrationTest {
     }
 
     private static List<String> arguments(String database) {
-        return List.of("--spring.datasource.url=" + database,
-                "--spring.datasource.username=" + TestPostgres.USER, "--spring.datasource.password=" + TestPostgres.PASSWORD,
+        return TestPostgres.gatewayArguments(database,
                 "--gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
                 "--gateway.rate-limit.trusted-per-minute=1000000",
                 "--gateway.media.dir=target/start-stop-media", "--logging.level.root=WARN");
@@ -161,28 +157,12 @@ class StartAndStopIntegrationTest {
         return "{\"sessionId\":\"" + session + "\",\"event\":\"loading_screen\",\"data\":{\"percent\":" + i + "}}";
     }
 
-    private static long storedEvents(String database) throws Exception {
+    private static long storedEvents(String database) {
         return storedEventIds(database).size();
     }
 
-    private static List<String> storedEventIds(String database) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(database, TestPostgres.USER, TestPostgres.PASSWORD);
-             PreparedStatement s = c.prepareStatement("SELECT event_id FROM wa_events");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 60 s").isLessThan(deadline);
-            sleep(20);
-        }
+    private static List<String> storedEventIds(String database) {
+        return TestPostgres.jdbc(database).queryForList("SELECT event_id FROM wa_events", String.class);
     }
 
     private static void sleep(long millis) {

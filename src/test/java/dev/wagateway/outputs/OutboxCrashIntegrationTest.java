@@ -107,9 +107,8 @@ class OutboxCrashIntegrationTest {
         kafka.addTopics(prefix + "loading_screen");
         try (FakeEndpoint endpoint = new FakeEndpoint()) {
             endpoint.delay(40); // ~100 deliveries/s with 4 threads: well behind the senders, even on a slow machine
-            List<String> arguments = List.of("--spring.datasource.url=" + database,
-                    "--spring.datasource.username=" + TestPostgres.USER, "--spring.datasource.password=" + TestPostgres.PASSWORD,
-                    "--gateway.outputs.http.crash.url=" + endpoint.url(),
+            List<String> arguments = TestPostgres.gatewayArguments(database,
+                "--gateway.outputs.http.crash.url=" + endpoint.url(),
                     "--gateway.outputs.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                     "--gateway.outputs.kafka.topic-prefix=" + prefix,
                     "--gateway.outputs.rabbitmq.uri=amqp://guest:guest@127.0.0.1:5672",

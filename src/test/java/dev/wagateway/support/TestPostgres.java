@@ -2,9 +2,14 @@ package dev.wagateway.support;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Fresh databases on the real PostgreSQL server the tests run against ({@code -Dtest.postgres.url}, default
@@ -30,6 +35,19 @@ public final class TestPostgres {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name)));
         return urlOf(name);
+    }
+
+    /** The command-line arguments of a forked gateway on {@code url}, followed by {@code more}. */
+    public static List<String> gatewayArguments(String url, String... more) {
+        List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + url,
+                "--spring.datasource.username=" + USER, "--spring.datasource.password=" + PASSWORD));
+        arguments.addAll(List.of(more));
+        return arguments;
+    }
+
+    /** Reads and writes a database whose gateway runs in another process. */
+    public static JdbcTemplate jdbc(String url) {
+        return new JdbcTemplate(new DriverManagerDataSource(url, USER, PASSWORD));
     }
 
     public static String urlOf(String database) {
