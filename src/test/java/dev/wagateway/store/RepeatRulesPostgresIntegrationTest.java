@@ -12,10 +12,7 @@ class RepeatRulesPostgresIntegrationTest extends RepeatRulesScenarios {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
-        String url = TestPostgres.createDatabase("repeats");
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
+        TestPostgres.useFreshDatabase(registry, "repeats");
         forwardTo(registry);
     }
 }

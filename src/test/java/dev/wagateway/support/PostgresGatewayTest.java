@@ -31,10 +31,7 @@ public abstract class PostgresGatewayTest {
 
     @DynamicPropertySource
     static void freshDatabase(DynamicPropertyRegistry registry) {
-        String url = TestPostgres.createDatabase("it");
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
+        TestPostgres.useFreshDatabase(registry, "it");
     }
 
     @BeforeEach

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Fresh databases on the real PostgreSQL server the tests run against ({@code -Dtest.postgres.url}, default
@@ -35,6 +36,14 @@ public final class TestPostgres {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name)));
         return urlOf(name);
+    }
+
+    /** Points the Spring test context at a new empty database (a {@code @DynamicPropertySource} method's body). */
+    public static void useFreshDatabase(DynamicPropertyRegistry registry, String purpose) {
+        String url = createDatabase(purpose);
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.datasource.password", () -> PASSWORD);
     }
 
     /** The command-line arguments of a forked gateway on {@code url}, followed by {@code more}. */

@@ -70,10 +70,7 @@ public abstract class GatewayRouteTest {
 
     @DynamicPropertySource
     static void freshDatabase(DynamicPropertyRegistry registry) {
-        String url = TestPostgres.createDatabase("routes");
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
+        TestPostgres.useFreshDatabase(registry, "routes");
         // a test posts faster than the WhatsApp server's 100/min per address
         registry.add("gateway.rate-limit.trusted-senders", () -> "127.0.0.1/32,::1/128");
     }
