@@ -12,7 +12,10 @@ jar=$1; warmup=${2:-90}; c=${3:-64}; rounds=${4:-3}
 source bench/common.sh
 
 start_gateway "$jar" wagw_cpu
-postgres_ticks() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" {s += $14 + $15} END {print s + 0}'; }
+postgres_ticks() { # the server's processes, live ones and (through the postmaster's children counters) exited ones
+  local pm; pm=$(pgrep -o -x postgres) || { echo 0; return; }
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$1 == pm {s += $14 + $15 + $16 + $17} $4 == pm {s += $14 + $15} END {print s + 0}'
+}
 hz=$(getconf CLK_TCK)
 
 wrk_run 64 "$warmup" /api/whatsapp/webhook >/dev/null

@@ -24,7 +24,10 @@ fi
 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 answered() { awk '/^STATUS 200 / {print $3}' "$1"; }
-postgres_ticks() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" {s += $14 + $15} END {print s + 0}'; }
+postgres_ticks() { # the server's processes, live ones and (through the postmaster's children counters) exited ones
+  local pm; pm=$(pgrep -o -x postgres) || { echo 0; return; }
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$1 == pm {s += $14 + $15 + $16 + $17} $4 == pm {s += $14 + $15} END {print s + 0}'
+}
 hz=$(getconf CLK_TCK)
 
 printf 'round\tstore\treq/s\tgateway ms CPU/request\tpostgres ms CPU/request\n'
