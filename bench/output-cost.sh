@@ -3,6 +3,7 @@
 # (this machine is noisy: compare within a pair), the gateway is started on a fresh database
 #   none - with no output
 #   http - with one HTTP output (FORWARD_URL) pointing at a minimal local receiver (Node.js, answers 200)
+#   batch - the same output with batch-size BENCH_BATCH_SIZE (20): up to 20 of a session's events per request
 # and driven with bench/webhook-mix.lua at one concurrency after a warm-up. For "http" it also reads the outbox
 # backlog right after the load and how long it takes to drain: a backlog that is back to 0 within a few seconds
 # kept up. Prints per round webhook req/s and, per accepted event, the CPU of each process on the machine: the
@@ -13,6 +14,7 @@
 # measurement (a third of the gateway's CPU), which made the output look twice as expensive as it is.
 #
 #   bench/output-cost.sh [JAR] [warmup seconds, 120] [concurrency, 64] [rounds, 2] [seconds, 15]
+# env: BENCH_MODES ("none http batch"), BENCH_BATCH_SIZE (20), BENCH_SINK_PORT (18082) and those of bench/common.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${1:-}
@@ -58,9 +60,10 @@ backlog() { $psql -d "$db" -Atc "SELECT count(*) FROM wa_outbox" 2>/dev/null || 
 
 printf 'round\tmode\treq/s\tbacklog after load\tdrained in (s)\tms CPU per event: intake\toutputs\tjvm\tgateway\tpostgres\treceiver\tall three\n'
 for r in $(seq 1 "$rounds"); do
-  for mode in none http; do
+  for mode in ${BENCH_MODES:-none http batch}; do
     args=(--gateway.outputs.delivery.retries=3)
-    [[ $mode == http ]] && args+=(--gateway.outputs.http.default.url="http://127.0.0.1:$sink_port/hook")
+    [[ $mode != none ]] && args+=(--gateway.outputs.http.default.url="http://127.0.0.1:$sink_port/hook")
+    [[ $mode == batch ]] && args+=(--gateway.outputs.http.default.batch-size="${BENCH_BATCH_SIZE:-20}")
     start_gateway "$jar" wagw_outcost "${args[@]}"
     wrk_run "$conc" "$warmup" /api/whatsapp/webhook >/dev/null
     # the warm-up's deliveries drain before the measurement
@@ -69,7 +72,7 @@ for r in $(seq 1 "$rounds"); do
     read -r i0 o0 j0 < <(thread_ticks); p0=$(postgres_ticks); s0=$(ticks_of "$sink_pid"); e0=$(accepted)
     wrk_run "$conc" "$seconds" /api/whatsapp/webhook > "$work/wrk.txt"
     left=$(backlog); start=$SECONDS; drained=-
-    if [[ $mode == http ]]; then
+    if [[ $mode != none ]]; then
       for _ in $(seq 1 600); do [[ $(backlog) =~ ^(0|n/a)$ ]] && { drained=$(( SECONDS - start )); break; }; sleep 0.1; done
     fi
     # CPU counted until the backlog is delivered: the events' whole cost, whichever thread paid it and when

@@ -63,7 +63,7 @@ public class DeadLetterReplayer {
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
             failure = delivery.attempt(output, envelope);
             if (failure == null) {
-                stats.sent(outputName);
+                stats.sent(outputName, 1);
                 deadLetters.resolve(id);
                 return new Outcome(id, "resolved", null);
             }

@@ -252,21 +252,31 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                 // that makes each claim, read and release carry many deliveries instead of one or two.
                 OffsetDateTime dueAgain = waiting.size() < settings.laneBatch()
                         ? OffsetDateTime.now().plus(settings.linger()) : OffsetDateTime.now();
-                for (Outbox.Delivery d : waiting) {
+                int next = 0;
+                while (next < waiting.size()) {
                     // Stop with time to spare: an attempt must never outlast the lease (another worker would start).
                     if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)) {
                         dueAgain = OffsetDateTime.now();
                         break;
                     }
-                    if (d.envelope() == null) {
-                        outbox.deadLetter(output.name(), d, session, d.attempts(), "the event is no longer in the archive");
+                    Outbox.Delivery head = waiting.get(next);
+                    if (head.envelope() == null) {
+                        outbox.deadLetter(output.name(), head, session, head.attempts(), "the event is no longer in the archive");
                         stats.deadLettered(output.name());
+                        next++;
                         continue;
                     }
-                    Exception failure = delivery.attempt(output, d.envelope());
+                    // One event per attempt, or for a batched output the lane's next ones that are still archived.
+                    List<Outbox.Delivery> attempt = new ArrayList<>();
+                    for (int i = next; i < waiting.size() && attempt.size() < output.batchSize()
+                            && waiting.get(i).envelope() != null; i++) {
+                        attempt.add(waiting.get(i));
+                    }
+                    next += attempt.size();
+                    Exception failure = delivery.attempt(output, attempt.stream().map(Outbox.Delivery::envelope).toList());
                     if (failure == null) {
-                        delivered.add(d.id());
-                        stats.sent(output.name());
+                        attempt.forEach(d -> delivered.add(d.id()));
+                        stats.sent(output.name(), attempt.size());
                         continue;
                     }
                     if (OutputDelivery.refusedByOpenCircuit(failure)) {
@@ -276,18 +286,25 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         break;
                     }
                     stats.failed(output.name());
-                    int attempts = d.attempts() + 1;
+                    // A batch shares its fate: each of its events counts the attempt (the most tried one decides).
+                    int attempts = attempt.stream().mapToInt(Outbox.Delivery::attempts).max().orElse(0) + 1;
                     String error = OutputDelivery.describe(failure);
-                    log.debug("output {}: attempt {} of event {} failed: {}", output.name(), attempts, d.eventId(), error);
+                    log.debug("output {}: attempt {} of event {} ({} in the delivery) failed: {}", output.name(), attempts,
+                            head.eventId(), attempt.size(), error);
                     if (attempts > settings.retries()) {
-                        // Marked before the dead letter, so the lane's earlier deliveries are not sent again.
+                        // Marked before the dead letters, so the lane's earlier deliveries are not sent again. Each
+                        // event becomes its own dead letter, replayed on its own.
                         outbox.delivered(delivered);
                         delivered.clear();
-                        outbox.deadLetter(output.name(), d, session, attempts, error);
-                        stats.deadLettered(output.name());
+                        for (Outbox.Delivery d : attempt) {
+                            outbox.deadLetter(output.name(), d, session, attempts, error);
+                            stats.deadLettered(output.name());
+                        }
                         continue;
                     }
-                    outbox.failedAttempt(d.id(), attempts, error);
+                    for (Outbox.Delivery d : attempt) {
+                        outbox.failedAttempt(d.id(), attempts, error);
+                    }
                     dueAgain = OffsetDateTime.now().plus(OutputDelivery.backoff(settings.retryDelay(), attempts));
                     break;
                 }

@@ -44,7 +44,7 @@ public class OutputCatalog {
             }
             Map<String, Object> p = common(outputName, delivery, http.getTimeout());
             p.put("url", uri.toString());
-            add(outputName, "http-delivery", http.getEvents(), p);
+            add(outputName, "http-delivery", http.getEvents(), p, http.getBatchSize());
             if (http.getSecret() != null && !http.getSecret().isBlank()) {
                 httpSigners.put(outputName, new HmacSha256(http.getSecret()));
             }
@@ -55,20 +55,20 @@ public class OutputCatalog {
             Map<String, Object> p = common("kafka", delivery, null);
             p.put("brokers", kafka.getBootstrapServers().trim());
             p.put("topicPrefix", kafka.getTopicPrefix());
-            add("kafka", "kafka-delivery", kafka.getEvents(), p);
+            add("kafka", "kafka-delivery", kafka.getEvents(), p, 1);
         }
 
         Outputs.Rabbitmq rabbit = config.getRabbitmq();
         if (rabbit.getUri() != null && !rabbit.getUri().isBlank()) {
             Map<String, Object> p = common("rabbitmq", delivery, null);
             p.put("exchangePrefix", rabbit.getExchangePrefix());
-            add("rabbitmq", "rabbitmq-delivery", rabbit.getEvents(), p);
+            add("rabbitmq", "rabbitmq-delivery", rabbit.getEvents(), p, 1);
         }
 
         config.getCustom().forEach((name, custom) -> {
             if (custom.isEnabled()) {
                 String outputName = checkName(name);
-                add(outputName, null, custom.getEvents(), common(outputName, delivery, null));
+                add(outputName, null, custom.getEvents(), common(outputName, delivery, null), 1);
             }
         });
 
@@ -81,7 +81,7 @@ public class OutputCatalog {
             if (mail.isQr() && !events.contains("qr")) {
                 events.add("qr");
             }
-            add("mail", "mail-delivery", events, p);
+            add("mail", "mail-delivery", events, p, 1);
         }
     }
 
@@ -102,14 +102,14 @@ public class OutputCatalog {
         return config;
     }
 
-    private void add(String name, String template, List<String> events, Map<String, Object> parameters) {
+    private void add(String name, String template, List<String> events, Map<String, Object> parameters, int batchSize) {
         Set<String> wanted = new LinkedHashSet<>();
         for (String e : events) {
             if (e != null && !e.isBlank()) {
                 wanted.add(e.trim());
             }
         }
-        outputs.add(new OutputDefinition(name, template, Set.copyOf(wanted), Map.copyOf(parameters)));
+        outputs.add(new OutputDefinition(name, template, Set.copyOf(wanted), Map.copyOf(parameters), batchSize));
     }
 
     private static Map<String, Object> common(String name, Outputs.Delivery d, Duration timeout) {

@@ -6,9 +6,22 @@ import java.util.Set;
 /**
  * One configured output: its name (unique), the route template that delivers to it (routes/outputs.yaml; null for
  * a custom output whose direct:deliver-<name> route is written in YAML by hand), the events it wants (empty =
- * all) and the template parameters.
+ * all), the template parameters and how many of a session's events one delivery may carry (HTTP batches; 1 = one
+ * event per delivery).
  */
-public record OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters) {
+public record OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters,
+        int batchSize) {
+
+    public OutputDefinition {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("output " + name + ": batch-size must be at least 1");
+        }
+    }
+
+    /** Deliveries carry a JSON array of envelopes (even of one) rather than one envelope. */
+    public boolean batched() {
+        return batchSize > 1;
+    }
 
     public boolean wants(String event) {
         return events.isEmpty() || events.contains(event);

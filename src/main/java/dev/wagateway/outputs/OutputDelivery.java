@@ -1,6 +1,7 @@
 package dev.wagateway.outputs;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 
@@ -21,6 +22,9 @@ import dev.wagateway.shared.IntakeExchange;
  */
 public class OutputDelivery {
 
+    /** Exchange property holding the events of a batched delivery (a List of EventEnvelope, one session, in order). */
+    public static final String BATCH = "wagatewayBatch";
+
     private final CamelContext camel;
     private final ProducerTemplate producer;
 
@@ -31,7 +35,21 @@ public class OutputDelivery {
 
     /** Null when the output took the event; else what failed. */
     public Exception attempt(OutputDefinition output, EventEnvelope envelope) {
-        Exchange exchange = eventExchange(camel, envelope, output.name());
+        return attempt(output, List.of(envelope));
+    }
+
+    /**
+     * Null when the output took the events; else what failed (then none counts as delivered). More than one only
+     * for a batched output, whose delivery carries them all at once, the first event's headers on the exchange.
+     */
+    public Exception attempt(OutputDefinition output, List<EventEnvelope> events) {
+        if (events.size() > output.batchSize()) {
+            throw new IllegalArgumentException("output " + output.name() + " takes at most " + output.batchSize() + " per delivery");
+        }
+        Exchange exchange = eventExchange(camel, events.get(0), output.name());
+        if (output.batched()) {
+            exchange.setProperty(BATCH, List.copyOf(events));
+        }
         try {
             producer.send(output.deliveryUri(), exchange);
         } catch (RuntimeException e) {

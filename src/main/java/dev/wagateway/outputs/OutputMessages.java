@@ -1,5 +1,7 @@
 package dev.wagateway.outputs;
 
+import java.util.List;
+
 import jakarta.activation.DataHandler;
 import jakarta.mail.util.ByteArrayDataSource;
 
@@ -28,11 +30,20 @@ public class OutputMessages {
         this.qr = qr;
     }
 
-    /** Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret. */
+    /**
+     * Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret. For a batched
+     * output the body is the JSON array of the delivery's envelopes (one session, in order) and X-Webhook-Batch says
+     * how many; X-Webhook-Event and X-Webhook-Event-Id then name the first.
+     */
     public void envelope(Exchange exchange) {
         EventEnvelope envelope = envelopeOf(exchange);
         Message message = exchange.getMessage();
-        byte[] json = EnvelopeJson.write(envelope);
+        @SuppressWarnings("unchecked")
+        List<EventEnvelope> batch = exchange.getProperty(OutputDelivery.BATCH, List.class);
+        byte[] json = batch == null ? EnvelopeJson.write(envelope) : EnvelopeJson.writeAll(batch);
+        if (batch != null) {
+            message.setHeader("X-Webhook-Batch", batch.size());
+        }
         message.setBody(json);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         // The HTTP producer reads this header as its HttpMethods enum: the text "POST" cost a type-converter

@@ -49,9 +49,9 @@ public class OutputStats implements HealthIndicator {
         }
     }
 
-    /** After a delivery the output took. */
-    public void sent(String output) {
-        counter("wagateway.output.sent", output).increment();
+    /** After deliveries the output took: events, not requests (a batch counts each of its events). */
+    public void sent(String output, int events) {
+        counter("wagateway.output.sent", output).increment(events);
     }
 
     /** Each failed attempt, before its retry. */

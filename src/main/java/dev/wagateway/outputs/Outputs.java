@@ -101,6 +101,11 @@ public class Outputs {
         /** Events to forward; empty = all. */
         private List<String> events = new ArrayList<>();
         private Duration timeout;
+        /**
+         * Up to this many events of one session per request, as a JSON array of envelopes in order (1 = one
+         * envelope per request, the default). With a batch, every request is an array, even of one.
+         */
+        private int batchSize = 1;
 
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
@@ -110,6 +115,8 @@ public class Outputs {
         public void setEvents(List<String> events) { this.events = events; }
         public Duration getTimeout() { return timeout; }
         public void setTimeout(Duration timeout) { this.timeout = timeout; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
     }
 
     public static class Kafka {

@@ -3,9 +3,11 @@ package dev.wagateway.shared;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -20,6 +22,17 @@ public final class EnvelopeJson {
     }
 
     public static byte[] write(EventEnvelope e) {
+        return bytes(node(e));
+    }
+
+    /** A batched delivery's body: the envelopes as one JSON array, in the order given. */
+    public static byte[] writeAll(List<EventEnvelope> events) {
+        ArrayNode array = MAPPER.createArrayNode();
+        events.forEach(e -> array.add(node(e)));
+        return bytes(array);
+    }
+
+    private static ObjectNode node(EventEnvelope e) {
         ObjectNode node = MAPPER.createObjectNode()
                 .put("eventId", e.eventId())
                 .put("sessionId", e.sessionId())
@@ -28,6 +41,10 @@ public final class EnvelopeJson {
                 .put("receivedAt", e.receivedAt().toInstant().toString())
                 .put("sourceIp", e.sourceIp());
         node.set("data", e.data());
+        return node;
+    }
+
+    private static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (IOException ex) {
