@@ -181,7 +181,7 @@ public class EventArchive {
     private static Object[] eventArgs(EventEnvelope e, String deliveryId, String authMethod, String status, String error) {
         return new Object[] {e.eventId(), e.sessionId(), e.event(), e.formatName(), e.sourceIp(), authMethod,
                 e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId, status, error,
-                "received".equals(status) ? null : OffsetDateTime.now()};
+                "received".equals(status) ? null : OffsetDateTime.now(), e.source()};
     }
 
     private RuntimeException classify(EventEnvelope e, RuntimeException ex) {
