@@ -300,6 +300,15 @@ class CloudApiSourceIntegrationTest extends PostgresGatewayTest {
         assertThat(messageRow(session, "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFDNBRDE3RjQ0OUE5MjNCQzc3MDI1AA=="))
                 .containsEntry("type", "document").containsEntry("has_media", true);
 
+        // Each event's repeat key is the source's id of it, held for SOURCES_REPEAT_WINDOW (24 h), not DEDUPE_WINDOW.
+        List<Map<String, Object>> claims = jdbc.queryForList(
+                "SELECT dedupe_key, expires_at FROM wa_event_dedupe WHERE session_id = ?", session);
+        assertThat(claims).hasSize(5).allSatisfy(c -> {
+            assertThat((String) c.get("dedupe_key")).startsWith("delivery:cloud:wamid.");
+            assertThat(((java.sql.Timestamp) c.get("expires_at")).toInstant())
+                    .isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+        });
+
         long rows = rowsOf(session);
         Response retry = signed(body);
 
