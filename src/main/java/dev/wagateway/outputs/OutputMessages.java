@@ -52,6 +52,7 @@ public class OutputMessages {
         message.setHeader("X-Webhook-Event", envelope.event());
         message.setHeader("X-Webhook-Session", envelope.sessionId());
         message.setHeader("X-Webhook-Event-Id", envelope.eventId());
+        message.setHeader("X-Webhook-Source", envelope.source());
         catalog.httpSigner(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class))
                 .ifPresent(signer -> message.setHeader("X-Webhook-Signature", signer.signatureHeader(json)));
     }

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The envelope as the outputs send it (HTTP body, Kafka and RabbitMQ message) and as a dead letter keeps it:
- * {@code {"eventId","sessionId","event","format","receivedAt","sourceIp","data"}}.
+ * {@code {"eventId","sessionId","event","source","format","receivedAt","sourceIp","data"}}: the same field set
+ * whatever source sent the event.
  */
 public final class EnvelopeJson {
 
@@ -37,6 +38,7 @@ public final class EnvelopeJson {
                 .put("eventId", e.eventId())
                 .put("sessionId", e.sessionId())
                 .put("event", e.event())
+                .put("source", e.source())
                 .put("format", e.formatName())
                 .put("receivedAt", e.receivedAt().toInstant().toString())
                 .put("sourceIp", e.sourceIp());
@@ -58,7 +60,9 @@ public final class EnvelopeJson {
             PayloadFormat format = PayloadFormat.fromWireName(n.path("format").asText());
             return new EventEnvelope(n.path("eventId").asText(), n.path("sessionId").asText(), n.path("event").asText(),
                     n.path("data"), OffsetDateTime.parse(n.path("receivedAt").asText().replace("Z", "+00:00")), format,
-                    n.path("sourceIp").isNull() ? null : n.path("sourceIp").asText(null), null);
+                    n.path("sourceIp").isNull() ? null : n.path("sourceIp").asText(null), null,
+                    // dead letters kept before sources existed have no source: they came from whatsapp-web.js
+                    n.path("source").asText(EventEnvelope.WWEBJS));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -5,8 +5,10 @@ import java.time.OffsetDateTime;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The one shape every route sees, whichever of the three payload formats the sender used (SPEC.md).
- * {@code bodySha256} identifies the exact body.
+ * The one shape every route sees, whichever of the three payload formats the sender used (SPEC.md), and whichever
+ * source sent it: {@code source} names the server kind ({@link #WWEBJS} for the whatsapp-web.js webhook,
+ * "cloud", "waha", "evolution" for the endpoints of routes/sources.yaml). {@code bodySha256} identifies the exact
+ * body (for a source delivery carrying several events: the whole delivery's body).
  */
 public record EventEnvelope(
         String eventId,
@@ -16,7 +18,17 @@ public record EventEnvelope(
         OffsetDateTime receivedAt,
         PayloadFormat format,
         String sourceIp,
-        String bodySha256) {
+        String bodySha256,
+        String source) {
+
+    /** The source of every event posted to the whatsapp-web.js webhook (/api/whatsapp/webhook). */
+    public static final String WWEBJS = "wwebjs";
+
+    /** An event of the whatsapp-web.js webhook. */
+    public EventEnvelope(String eventId, String sessionId, String event, JsonNode data, OffsetDateTime receivedAt,
+            PayloadFormat format, String sourceIp, String bodySha256) {
+        this(eventId, sessionId, event, data, receivedAt, format, sourceIp, bodySha256, WWEBJS);
+    }
 
     /** A field of {@code data} as text, or null: lets YAML routes and SQL say {@code ${body.text('qr')}}. */
     public String text(String field) {

@@ -1,13 +1,18 @@
 package dev.wagateway.shared;
 
-/** The three payload shapes of SPEC.md. */
+/** The three payload shapes of SPEC.md's whatsapp-web.js webhook, and the other sources' own shapes. */
 public enum PayloadFormat {
     /** {@code {"sessionId", "event", "data"}}: the seed guide's modified sender. */
     UNIVERSAL("universal"),
     /** {@code {"sessionId", "dataType", "data"}}: the stock whatsapp-api / wwebjs-api server. */
     WHATSAPP_API("whatsapp-api"),
     /** {@code {"event" | "dataType", "data"}} on /webhook/{sessionId}: per-session webhook URLs. */
-    PATH("path");
+    PATH("path"),
+    /**
+     * A source's own webhook shape (Cloud API, WAHA, Evolution API) on its own endpoint, mapped by its
+     * SourceMapper; the envelope's {@code source} says which.
+     */
+    SOURCE("source");
 
     private final String wireName;
 

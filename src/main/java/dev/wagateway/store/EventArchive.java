@@ -55,8 +55,16 @@ public class EventArchive {
         String run() throws Exception;
     }
 
-    /** One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route. */
-    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route) {
+    /**
+     * One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route, and how
+     * long its delivery id makes a repeat a duplicate (null: the archive's dedupe window; a source that retries for
+     * days, as Meta does, needs longer).
+     */
+    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route, Duration repeatWindow) {
+
+        public Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route) {
+            this(envelope, deliveryId, authMethod, route, null);
+        }
     }
 
     /**
@@ -181,7 +189,7 @@ public class EventArchive {
     private static Object[] eventArgs(EventEnvelope e, String deliveryId, String authMethod, String status, String error) {
         return new Object[] {e.eventId(), e.sessionId(), e.event(), e.formatName(), e.sourceIp(), authMethod,
                 e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId, status, error,
-                "received".equals(status) ? null : OffsetDateTime.now()};
+                "received".equals(status) ? null : OffsetDateTime.now(), e.source()};
     }
 
     private RuntimeException classify(EventEnvelope e, RuntimeException ex) {

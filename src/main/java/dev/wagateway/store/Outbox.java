@@ -136,7 +136,7 @@ public class Outbox {
             EventEnvelope envelope = event == null ? null : new EventEnvelope(eventId, session, event,
                     json(rs.getString("data_json")), rs.getObject("received_at", OffsetDateTime.class),
                     PayloadFormat.fromWireName(rs.getString("format")), rs.getString("source_ip"),
-                    rs.getString("body_sha256"));
+                    rs.getString("body_sha256"), rs.getString("source"));
             return new Delivery(rs.getLong("id"), eventId, rs.getInt("attempts"), envelope);
         }, output, session, max);
     }

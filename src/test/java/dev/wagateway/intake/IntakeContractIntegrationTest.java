@@ -84,7 +84,7 @@ class IntakeContractIntegrationTest extends PostgresGatewayTest {
         Map<String, Object> row = eventRow(json.path("eventId").asText());
         assertThat(row).containsEntry("format", "universal").containsEntry("event", "qr")
                 .containsEntry("status", "processed").containsEntry("auth_method", "hmac")
-                .containsEntry("source_ip", "127.0.0.1");
+                .containsEntry("source_ip", "127.0.0.1").containsEntry("source", "wwebjs");
         assertThat(row.get("data_json")).isEqualTo("{\"qr\":\"2@abc\"}");
     }
 

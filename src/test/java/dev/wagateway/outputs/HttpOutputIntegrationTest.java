@@ -117,6 +117,7 @@ class HttpOutputIntegrationTest extends PostgresGatewayTest {
         assertThat(envelope.path("sessionId").asText()).isEqualTo("fwd-sign");
         assertThat(envelope.path("event").asText()).isEqualTo("qr");
         assertThat(envelope.path("format").asText()).isEqualTo("whatsapp-api");
+        assertThat(envelope.path("source").asText()).isEqualTo("wwebjs");
         assertThat(envelope.path("data").path("qr").asText()).startsWith("2@");
         assertThat(envelope.path("receivedAt").asText()).endsWith("Z");
 
