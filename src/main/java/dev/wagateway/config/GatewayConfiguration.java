@@ -34,10 +34,14 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
+import dev.wagateway.api.Console;
+import dev.wagateway.api.CrossSiteGuard;
 import dev.wagateway.api.DeadLetterApi;
 import dev.wagateway.api.JsonErrorReportValve;
+import dev.wagateway.api.OutputsApi;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
+import dev.wagateway.api.WhatsAppServer;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
@@ -368,6 +372,30 @@ public class GatewayConfiguration {
     ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
         GatewayProperties.Api api = properties.getApi();
         return new ReadApi(jdbc, queries, qr, media, api.getDefaultPageSize(), api.getMaxPageSize());
+    }
+
+    @Bean
+    OutputsApi outputsApi(OutputCatalog catalog, OutputStats stats, DeadLetters deadLetters) {
+        return new OutputsApi(catalog, stats, deadLetters);
+    }
+
+    // --- console ---------------------------------------------------------------------------------------------
+
+    /** State-changing admin requests from a browser must come from the console (replay, start a session). */
+    @Bean
+    CrossSiteGuard crossSiteGuard() {
+        return new CrossSiteGuard();
+    }
+
+    @Bean
+    WhatsAppServer whatsAppServer(GatewayProperties properties) {
+        GatewayProperties.WhatsappServer server = properties.getWhatsappServer();
+        return new WhatsAppServer(server.getUrl(), properties.getSecurity().getApiKey(), server.getTimeout());
+    }
+
+    @Bean
+    Console console(WhatsAppServer whatsAppServer, OutputCatalog outputs) {
+        return new Console(whatsAppServer, outputs.all().stream().map(OutputDefinition::name).toList());
     }
 
     @Bean
