@@ -1,6 +1,6 @@
 // The console's behaviour: reads the gateway's read API and draws it. No framework, no build step.
 // Safety rules kept throughout: every value from the API is written with textContent / createTextNode / setAttribute
-// (never innerHTML), and changes are POSTs carrying X-Requested-With (the server's CrossSiteGuard wants it).
+// (never parsed as markup), and changes are POSTs carrying X-Requested-With (the server's CrossSiteGuard wants it).
 'use strict';
 (function () {
   const API = '/api/whatsapp';
