@@ -271,7 +271,6 @@
     $('event-detail-error').textContent = e.error || '(none)';
     $('event-detail-data').textContent = JSON.stringify(e.data, null, 2);
     $('event-detail').hidden = false;
-    $('event-detail').scrollIntoView({ block: 'nearest' });
   }
 
   // Outputs -------------------------------------------------------------------------------------------------

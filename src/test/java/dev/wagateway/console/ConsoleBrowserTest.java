@@ -181,8 +181,13 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
         waitFor("the new session in the list", () -> "qr_pending".equals(sessionStatus("toko-bandung")));
         post(Samples.forSession("authenticated", "toko-bandung"));
         post(Samples.forSession("ready", "toko-bandung"));
+        post(Samples.forSession("change_state", "toko-bandung").replace("CONFLICT", "CONNECTED"));
         post(Samples.forSession("message", "toko-bandung"));
+        post(Samples.forSession("disconnected", "toko-solo"));
         waitFor("the session to turn ready", () -> "ready".equals(sessionStatus("toko-bandung")));
+        waitFor("another session, disconnected", () -> "disconnected".equals(sessionStatus("toko-solo")));
+        assertThat(browser.findElement(By.cssSelector("#sessions-table tr[data-session='toko-bandung'] td:nth-child(3)")).getText())
+                .isEqualTo("CONNECTED");
         waitFor("its message counted", () -> browser.findElement(By.cssSelector(
                 "#sessions-table tr[data-session='toko-bandung'] td:nth-child(5)")).getText().equals("1"));
         assertNoReload();
@@ -257,16 +262,19 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
                 .replace("Halo, apakah pesanan saya sudah dikirim? 📦", body)
                 .replace("3EB0C767D71D3A5F0A1B", "3EB0XSS");
         crm.mode(FakeEndpoint.Mode.UP);
+        post(Samples.forSession("group_join", "toko-bali"));
         post(message);
 
         open("events");
         WebElement filters = browser.findElement(By.id("event-filters"));
         filters.findElement(By.name("session")).sendKeys("toko-bali");
         filters.findElement(By.cssSelector("button")).click();
-        By row = By.cssSelector("#events-table tbody tr");
-        waitFor("the event listed", () -> browser.findElements(row).size() == 1
-                && browser.findElement(row).getText().contains("toko-bali"));
-        browser.findElement(row).click();
+        By rows = By.cssSelector("#events-table tbody tr");
+        waitFor("the session's events listed, newest first", () -> browser.findElements(rows).size() == 2
+                && browser.findElements(rows).get(0).getText().contains("message")
+                && browser.findElements(rows).get(1).getText().contains("group_join"));
+        assertThat(browser.findElements(rows).get(1).getText()).contains("unrouted");
+        browser.findElements(rows).get(0).click();
         waitFor("its stored data shown", () -> browser.findElement(By.id("event-detail-data")).getText()
                 .contains("<script>window.__xss='script'</script>"));
         assertThat(browser.findElement(By.id("event-detail-data")).getText()).contains("<img src=x onerror=");
