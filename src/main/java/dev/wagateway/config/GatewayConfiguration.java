@@ -104,11 +104,11 @@ public class GatewayConfiguration {
         return new RouteGate(reload, Duration.ofSeconds(10));
     }
 
-    /** Every path the routes serve (webhook, read API, dead letters) answers 503 JSON until the routes run. */
+    /** Every path the routes serve (webhook, read API, dead letters, console) answers 503 JSON until the routes run. */
     @Bean
     FilterRegistrationBean<RouteGate> routeGateRegistration(RouteGate gate) {
         FilterRegistrationBean<RouteGate> registration = new FilterRegistrationBean<>(gate);
-        registration.addUrlPatterns("/api/*");
+        registration.addUrlPatterns("/api/*", "/console", "/console/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

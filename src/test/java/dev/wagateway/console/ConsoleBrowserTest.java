@@ -252,6 +252,20 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
         assertThat(crm.accepted()).anyMatch(r -> r.body().contains("toko-surabaya"));
         assertThat(jdbc.queryForObject("SELECT status FROM wa_dead_letters WHERE id = ?", String.class, deadLetter))
                 .isEqualTo("resolved");
+
+        // Two more while it is down again, then "Replay all" for the output.
+        crm.mode(FakeEndpoint.Mode.DOWN);
+        post(Samples.forSession("message", "toko-surabaya").replace("3EB0C767D71D3A5F0A1B", "3EB0SECOND"));
+        post(Samples.forSession("message", "toko-surabaya").replace("3EB0C767D71D3A5F0A1B", "3EB0THIRD"));
+        By pending = By.cssSelector("#dead-letters-table tbody tr");
+        waitFor("two dead letters listed", () -> browser.findElements(pending).size() == 2);
+        crm.mode(FakeEndpoint.Mode.UP);
+        browser.findElement(By.cssSelector("#outputs-table tr[data-output='http-crm'] button.replay-all")).click();
+        waitFor("the bulk result shown", () -> browser.findElement(By.id("replay-result")).getText()
+                .equals("http-crm: 2 replayed, 2 delivered, 0 failed again"));
+        waitFor("the list empty", () -> browser.findElements(pending).isEmpty());
+        assertThat(browser.findElement(By.id("dead-letters-empty")).isDisplayed()).isTrue();
+        assertThat(crm.accepted()).anyMatch(r -> r.body().contains("3EB0SECOND")).anyMatch(r -> r.body().contains("3EB0THIRD"));
         assertNoReload();
     }
 
