@@ -59,10 +59,11 @@
   }
 
   class ApiProblem extends Error {
-    constructor(status, body) {
+    constructor(status, body, retryAfter) {
       super((body && body.message) || ('HTTP ' + status));
       this.status = status;
       this.body = body;
+      this.retryAfter = retryAfter;
     }
   }
 
@@ -79,22 +80,32 @@
     }
     const type = response.headers.get('Content-Type') || '';
     const body = type.includes('json') ? await response.json() : null;
-    if (!response.ok) throw new ApiProblem(response.status, body);
+    if (!response.ok) throw new ApiProblem(response.status, body, Number(response.headers.get('Retry-After')) || 0);
     connection('Live · ' + new Date().toLocaleTimeString(), false);
     return body;
   }
 
-  /** Repeats fn every ms while its page is shown; one call at a time, none after the page changes. */
+  /**
+   * Repeats fn every ms while its page is shown; one call at a time, none after the page changes. A 401 stops it
+   * (polling with credentials that are refused would only add failed sign-ins); a 429 waits as long as it is told.
+   */
   function every(ms, fn) {
     const generation = state.generation;
     const tick = async () => {
       if (generation !== state.generation) return;
+      let wait = ms;
       try {
         await fn();
       } catch (e) {
-        if (!(e instanceof ApiProblem && e.status === 401)) connection('Cannot reach the gateway: ' + e.message, true);
+        if (e instanceof ApiProblem && e.status === 401) return;
+        if (e instanceof ApiProblem && e.status === 429) {
+          wait = Math.max(ms, (e.retryAfter || 30) * 1000);
+          connection('Too many requests: trying again in ' + Math.round(wait / 1000) + ' s', true);
+        } else {
+          connection('Cannot reach the gateway: ' + e.message, true);
+        }
       }
-      if (generation === state.generation) setTimeout(tick, ms);
+      if (generation === state.generation) setTimeout(tick, wait);
     };
     tick();
   }
@@ -352,7 +363,7 @@
     const types = [...new Set(body.items.map((i) => i.event))].sort();
     const counts = types.map(() => new Array(minutes).fill(0));
     body.items.forEach((i) => {
-      const slot = Math.round((new Date(i.minute).getTime() - start) / 60000);
+      const slot = Math.round((new Date(i.minuteAt).getTime() - start) / 60000);
       if (slot >= 0 && slot < minutes) counts[types.indexOf(i.event)][slot] += i.events;
     });
     const totals = new Array(minutes).fill(0).map((_, m) => counts.reduce((sum, c) => sum + c[m], 0));

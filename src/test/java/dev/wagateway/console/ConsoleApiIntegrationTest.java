@@ -19,12 +19,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.GatewayApplication;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
+import dev.wagateway.support.WebhookClient;
 import dev.wagateway.support.WebhookClient.Response;
 
 /**
@@ -213,7 +218,7 @@ class ConsoleApiIntegrationTest {
             assertThat(t.path("minutes").asInt()).isEqualTo(60);
             Map<String, Long> byType = new HashMap<>();
             t.path("items").forEach(i -> {
-                assertThat(i.path("minute").asText()).endsWith(":00Z");
+                assertThat(i.path("minuteAt").asText()).endsWith(":00Z");
                 byType.merge(i.path("event").asText(), i.path("events").asLong(), Long::sum);
             });
             assertThat(byType).containsEntry("message", 2L).containsEntry("message_create", 1L).containsEntry("qr", 1L);
@@ -222,6 +227,44 @@ class ConsoleApiIntegrationTest {
             assertThat(client.get("/api/whatsapp/events?session=toko-rate&since=" + before, BEARER).json().path("items")).hasSize(4);
             assertThat(client.get("/api/whatsapp/events?session=toko-rate&until=" + before, BEARER).json().path("items")).isEmpty();
             assertThat(client.get("/api/whatsapp/events?session=toko-rate&until=nonsense", BEARER).error()).isEqualTo("invalid_parameter");
+        }
+    }
+
+    /** The first-run default (no DATABASE_URL, H2): the console's new reads run there too. */
+    @Nested
+    @CamelSpringBootTest
+    @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"gateway.data-dir=target/console-embedded-db", "gateway.rate-limit.per-minute=1000",
+                    "gateway.api.admin-key=" + ADMIN, "gateway.outputs.http.crm.url=http://127.0.0.1:9/unused",
+                    "gateway.outputs.http.crm.events=call"})
+    class OnTheEmbeddedDatabase {
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void throughputOutputsAndTheTimeFilterWork() {
+            WebhookClient client = new WebhookClient(port);
+            String session = "h2-console-" + System.nanoTime();
+            String before = Instant.now().minusSeconds(1).toString();
+            for (String sample : List.of("qr", "message", "ready")) {
+                assertThat(client.post("/api/whatsapp/webhook", Samples.forSession(sample, session)).status()).isEqualTo(200);
+            }
+            assertThat(client.get("/console/", Map.of("Authorization", BASIC)).status()).isEqualTo(200);
+
+            Response t = client.get("/api/whatsapp/throughput?minutes=5", BEARER);
+            assertThat(t.status()).isEqualTo(200);
+            assertThat(t.json().path("items").size()).isPositive();
+            t.json().path("items").forEach(i -> assertThat(i.path("minuteAt").asText()).endsWith(":00Z"));
+
+            Response outputs = client.get("/api/whatsapp/outputs", BEARER);
+            assertThat(outputs.status()).isEqualTo(200);
+            assertThat(outputs.json().path("items").get(0).path("pendingDeadLetters").asLong()).isZero();
+
+            assertThat(client.get("/api/whatsapp/events?session=" + session + "&since=" + before + "&until=2999-01-01T00:00:00Z",
+                    BEARER).json().path("items")).hasSize(3);
+            assertThat(client.get("/api/whatsapp/events?session=" + session + "&until=" + before, BEARER).json().path("items"))
+                    .isEmpty();
         }
     }
 
