@@ -191,6 +191,11 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
         waitFor("its message counted", () -> browser.findElement(By.cssSelector(
                 "#sessions-table tr[data-session='toko-bandung'] td:nth-child(5)")).getText().equals("1"));
         assertNoReload();
+        // The key is nowhere the page can reach: not in its markup, its URL or the browser's storage.
+        assertThat(browser.getPageSource()).doesNotContain(ADMIN).doesNotContain(WA_KEY);
+        assertThat(browser.getCurrentUrl()).doesNotContain(ADMIN);
+        assertThat(browser.executeScript("return localStorage.length + sessionStorage.length + document.cookie.length"))
+                .isEqualTo(0L);
         screenshot("sessions");
     }
 
