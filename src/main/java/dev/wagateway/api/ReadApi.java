@@ -101,8 +101,24 @@ public class ReadApi {
     public void events(Exchange exchange) {
         ReadQueries.Page page = ApiSupport.page(exchange, defaultPageSize, maxPageSize);
         OffsetDateTime since = ApiSupport.instant(exchange, "since");
+        OffsetDateTime until = ApiSupport.instant(exchange, "until");
         ApiSupport.writePage(exchange, ApiSupport.run(jdbc, queries.events(ApiSupport.optional(exchange, "session"), ApiSupport.optional(exchange, "event"),
-                ApiSupport.optional(exchange, "status"), since, page)), page);
+                ApiSupport.optional(exchange, "status"), since, until, page)), page);
+    }
+
+    /** GET throughput?minutes=60: accepted events per minute and type, for the last 1 to 1440 minutes. */
+    public void throughput(Exchange exchange) {
+        int minutes = ApiSupport.integer(exchange, "minutes", 60);
+        if (minutes < 1 || minutes > 1440) {
+            throw ApiError.badParameter("minutes must be between 1 and 1440");
+        }
+        Instant now = Instant.now();
+        OffsetDateTime from = OffsetDateTime.ofInstant(now.minusSeconds(60L * (minutes - 1)), ZoneOffset.UTC)
+                .withSecond(0).withNano(0);
+        ObjectNode body = ApiSupport.mapper.createObjectNode().put("from", from.toInstant().toString())
+                .put("to", now.toString()).put("minutes", minutes);
+        body.set("items", ApiSupport.run(jdbc, queries.throughput(from)));
+        ApiSupport.writeJson(exchange, 200, body);
     }
 
     public void event(Exchange exchange) {

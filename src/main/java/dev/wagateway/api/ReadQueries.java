@@ -68,6 +68,12 @@ public class ReadQueries {
     }
 
     public Query events(String sessionId, String event, String status, OffsetDateTime since, Page page) {
+        return events(sessionId, event, status, since, null, page);
+    }
+
+    /** The archive filtered by any of session, event, status and received time [since, until). */
+    public Query events(String sessionId, String event, String status, OffsetDateTime since, OffsetDateTime until,
+            Page page) {
         StringBuilder q = new StringBuilder(sql.get("api/events"));
         List<Object> args = new ArrayList<>();
         String glue = " WHERE ";
@@ -89,11 +95,21 @@ public class ReadQueries {
         if (since != null) {
             q.append(glue).append("e.received_at >= ?");
             args.add(since);
+            glue = " AND ";
+        }
+        if (until != null) {
+            q.append(glue).append("e.received_at < ?");
+            args.add(until);
         }
         q.append(" ORDER BY e.received_at DESC, e.event_id DESC LIMIT ? OFFSET ?");
         args.add(page.limit());
         args.add(page.offset());
         return new Query(q.toString(), args);
+    }
+
+    /** Events per minute and type since a time, oldest minute first. */
+    public Query throughput(OffsetDateTime since) {
+        return new Query(sql.get("api/throughput"), List.of(since));
     }
 
     public Query event(String eventId) {

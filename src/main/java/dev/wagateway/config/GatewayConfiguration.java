@@ -36,10 +36,14 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.api.AdminAuthenticator;
+import dev.wagateway.api.Console;
+import dev.wagateway.api.CrossSiteGuard;
 import dev.wagateway.api.DeadLetterApi;
 import dev.wagateway.api.JsonErrorReportValve;
+import dev.wagateway.api.OutputsApi;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
+import dev.wagateway.api.WhatsAppServer;
 import dev.wagateway.events.MediaColumns;
 import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
@@ -102,11 +106,11 @@ public class GatewayConfiguration {
         return new RouteGate(reload, Duration.ofSeconds(10));
     }
 
-    /** Every path the routes serve (webhook, read API, dead letters) answers 503 JSON until the routes run. */
+    /** Every path the routes serve (webhook, read API, dead letters, console) answers 503 JSON until the routes run. */
     @Bean
     FilterRegistrationBean<RouteGate> routeGateRegistration(RouteGate gate) {
         FilterRegistrationBean<RouteGate> registration = new FilterRegistrationBean<>(gate);
-        registration.addUrlPatterns("/api/*");
+        registration.addUrlPatterns("/api/*", "/console", "/console/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
@@ -372,6 +376,30 @@ public class GatewayConfiguration {
     ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
         GatewayProperties.Api api = properties.getApi();
         return new ReadApi(jdbc, queries, qr, media, api.getDefaultPageSize(), api.getMaxPageSize());
+    }
+
+    @Bean
+    OutputsApi outputsApi(OutputCatalog catalog, OutputStats stats, DeadLetters deadLetters) {
+        return new OutputsApi(catalog, stats, deadLetters);
+    }
+
+    // --- console ---------------------------------------------------------------------------------------------
+
+    /** State-changing admin requests from a browser must come from the console (replay, start a session). */
+    @Bean
+    CrossSiteGuard crossSiteGuard() {
+        return new CrossSiteGuard();
+    }
+
+    @Bean
+    WhatsAppServer whatsAppServer(GatewayProperties properties) {
+        GatewayProperties.WhatsappServer server = properties.getWhatsappServer();
+        return new WhatsAppServer(server.getUrl(), properties.getSecurity().getApiKey(), server.getTimeout());
+    }
+
+    @Bean
+    Console console(WhatsAppServer whatsAppServer, OutputCatalog outputs) {
+        return new Console(whatsAppServer, outputs.all().stream().map(OutputDefinition::name).toList());
     }
 
     @Bean

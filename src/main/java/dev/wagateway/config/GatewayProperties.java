@@ -24,6 +24,7 @@ public class GatewayProperties {
     private final Archive archive = new Archive();
     private final Outputs outputs = new Outputs();
     private final Sources sources = new Sources();
+    private final WhatsappServer whatsappServer = new WhatsappServer();
 
     public Security getSecurity() { return security; }
     public RateLimit getRateLimit() { return rateLimit; }
@@ -59,6 +60,21 @@ public class GatewayProperties {
             public String getAppSecret() { return appSecret; }
             public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
         }
+    }
+
+    public WhatsappServer getWhatsappServer() { return whatsappServer; }
+
+    /** The WhatsApp server the console starts sessions on; its x-api-key is security.api-key (WHATSAPP_API_KEY). */
+    public static class WhatsappServer {
+        /** Its base URL (http://whatsapp:3000); unset = the console cannot start sessions. */
+        private String url;
+        /** How long a start may take: the server answers once its browser page is up. */
+        private Duration timeout = Duration.ofSeconds(60);
+
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
     }
 
     public static class Media {

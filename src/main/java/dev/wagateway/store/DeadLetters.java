@@ -76,6 +76,14 @@ public class DeadLetters {
         return jdbc.queryForList(q.toString(), args.toArray());
     }
 
+    /** How many dead letters each output has waiting for a replay (outputs with none are absent). */
+    public Map<String, Long> pendingCounts() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        jdbc.queryForList(sql.get("dead-letters/pending-counts"))
+                .forEach(row -> counts.put((String) row.get("output"), ((Number) row.get("pending")).longValue()));
+        return counts;
+    }
+
     /** Pending dead letters, oldest first, optionally of one output and within [from, to). */
     public List<String> pendingIds(String output, OffsetDateTime from, OffsetDateTime to, int limit) {
         StringBuilder q = new StringBuilder(sql.get("dead-letters/pending-ids"));

@@ -84,7 +84,11 @@ class ReadQueriesPlanTest extends PostgresGatewayTest {
         reads.put("events by status", queries.events(null, null, "failed", null, page));
         reads.put("events since", queries.events(null, null, null, since, page));
         reads.put("events by all", queries.events("toko-jakarta", "qr", "processed", since, page));
+        reads.put("events in a time range", queries.events(null, null, null, since, OffsetDateTime.now(), page));
+        reads.put("events of a session until", queries.events("toko-jakarta", null, null, null, OffsetDateTime.now(), page));
         reads.put("event", queries.event("x"));
+        reads.put("throughput", queries.throughput(OffsetDateTime.now().minusHours(1)));
+        reads.put("pending dead letters per output", new ReadQueries.Query(sql.get("dead-letters/pending-counts"), List.of()));
         reads.put("dedupe find", new ReadQueries.Query(sql.get("dedupe/find"), List.of("s", "k")));
         reads.put("retention purge", new ReadQueries.Query(sql.get("retention/purge-events"), List.of(since, 1000)));
         reads.put("dedupe purge", new ReadQueries.Query(sql.get("retention/purge-dedupe"), List.of(since, 1000)));
