@@ -35,6 +35,7 @@ public class GatewayProperties {
     public Archive getArchive() { return archive; }
     public Outputs getOutputs() { return outputs; }
     public Sources getSources() { return sources; }
+    public WhatsappServer getWhatsappServer() { return whatsappServer; }
 
     /** The other WhatsApp servers' webhooks (routes/sources.yaml); a source with no setting is off (404). */
     public static class Sources {
@@ -61,8 +62,6 @@ public class GatewayProperties {
             public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
         }
     }
-
-    public WhatsappServer getWhatsappServer() { return whatsappServer; }
 
     /** The WhatsApp server the console starts sessions on; its x-api-key is security.api-key (WHATSAPP_API_KEY). */
     public static class WhatsappServer {
