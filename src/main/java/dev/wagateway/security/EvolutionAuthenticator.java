@@ -10,13 +10,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.UnaryOperator;
 
 import dev.wagateway.shared.Digests;
-import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -25,15 +21,14 @@ import dev.wagateway.shared.WebhookRejection;
  * is true), and an instance webhook can also send custom headers, so an {@code apikey} header is accepted too.
  * Either one equal to a configured EVOLUTION_API_KEY (comma-separated: one token per instance) authenticates;
  * compared as SHA-256 digests in constant time, every key tried (no early exit). The body is only scanned for
- * the field, not parsed into a tree: checks run before the JSON is validated. Without EVOLUTION_API_KEY every
- * Evolution post passes: development mode, announced at start-up.
+ * the field, not parsed into a tree: checks run before the JSON is validated. Without EVOLUTION_API_KEY the
+ * Evolution endpoints are off (404 source_disabled), as every source with none of its settings is.
  */
-public class EvolutionAuthenticator implements Processor {
+public class EvolutionAuthenticator implements SourceAuthenticator {
 
     public static final String API_KEY_HEADER = "apikey";
     static final String API_KEY_FIELD = "apikey";
 
-    private static final Logger log = LoggerFactory.getLogger(EvolutionAuthenticator.class);
     private static final JsonFactory JSON = new JsonFactory();
 
     private final List<byte[]> keyDigests = new ArrayList<>();
@@ -46,28 +41,27 @@ public class EvolutionAuthenticator implements Processor {
                 }
             }
         }
-        if (isDevelopmentMode()) {
-            log.warn("*** DEVELOPMENT MODE for Evolution API: EVOLUTION_API_KEY is not set, so "
-                    + "/api/whatsapp/evolution accepts UNAUTHENTICATED posts from anyone who can reach it. Set it "
-                    + "to the instance token(s) Evolution API sends as apikey. ***");
-        }
-    }
-
-    public boolean isDevelopmentMode() {
-        return keyDigests.isEmpty();
     }
 
     @Override
-    public void process(Exchange exchange) {
-        exchange.setProperty(IntakeExchange.AUTH_METHOD, authenticate(
-                exchange.getMessage().getBody(byte[].class),
-                exchange.getMessage().getHeader(API_KEY_HEADER, String.class)));
+    public String source() {
+        return "evolution";
     }
 
-    /** Returns how the request authenticated ({@code api_key}, {@code none}) or throws a 401. */
-    public String authenticate(byte[] body, String headerKey) {
-        if (isDevelopmentMode()) {
-            return "none";
+    @Override
+    public boolean enabled() {
+        return !keyDigests.isEmpty();
+    }
+
+    @Override
+    public String authenticate(byte[] body, UnaryOperator<String> header) {
+        return authenticateKey(body, header.apply(API_KEY_HEADER));
+    }
+
+    /** Returns {@code api_key} when the body's or the header's apikey is a configured one, or throws a 401. */
+    public String authenticateKey(byte[] body, String headerKey) {
+        if (!enabled()) {
+            throw new IllegalStateException("Evolution API is off: EVOLUTION_API_KEY is not set");
         }
         String bodyKey = bodyApiKey(body);
         boolean headerPresent = headerKey != null && !headerKey.isEmpty();

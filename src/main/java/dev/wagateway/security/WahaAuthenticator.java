@@ -7,13 +7,9 @@ import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.UnaryOperator;
 
 import dev.wagateway.shared.Digests;
-import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -21,24 +17,19 @@ import dev.wagateway.shared.WebhookRejection;
  * {@code config.webhooks[].hmac.key}, or WHATSAPP_HOOK_HMAC_KEY for the global webhook): {@code X-Webhook-Hmac}
  * is the hex HMAC-SHA512 of the raw body under that key, and {@code X-Webhook-Hmac-Algorithm} says
  * {@code sha512}. Verified over the body bytes exactly as received, compared in constant time. Without
- * WAHA_HMAC_KEY every WAHA post passes: development mode, announced at start-up.
+ * WAHA_HMAC_KEY the WAHA endpoint is off (404 source_disabled), as every source with none of its settings is.
  */
-public class WahaAuthenticator implements Processor {
+public class WahaAuthenticator implements SourceAuthenticator {
 
     public static final String HMAC_HEADER = "X-Webhook-Hmac";
     public static final String ALGORITHM_HEADER = "X-Webhook-Hmac-Algorithm";
     private static final String ALGORITHM = "sha512";
-
-    private static final Logger log = LoggerFactory.getLogger(WahaAuthenticator.class);
 
     private final Mac prototype;
 
     public WahaAuthenticator(String hmacKey) {
         if (hmacKey == null || hmacKey.isBlank()) {
             prototype = null;
-            log.warn("*** DEVELOPMENT MODE for WAHA: WAHA_HMAC_KEY is not set, so /api/whatsapp/waha accepts "
-                    + "UNSIGNED posts from anyone who can reach it. Give WAHA's webhook an hmac key and set the "
-                    + "same key as WAHA_HMAC_KEY. ***");
             return;
         }
         try {
@@ -49,22 +40,25 @@ public class WahaAuthenticator implements Processor {
         }
     }
 
-    public boolean isDevelopmentMode() {
-        return prototype == null;
+    @Override
+    public String source() {
+        return "waha";
     }
 
     @Override
-    public void process(Exchange exchange) {
-        exchange.setProperty(IntakeExchange.AUTH_METHOD, authenticate(
-                exchange.getMessage().getBody(byte[].class),
-                exchange.getMessage().getHeader(HMAC_HEADER, String.class),
-                exchange.getMessage().getHeader(ALGORITHM_HEADER, String.class)));
+    public boolean enabled() {
+        return prototype != null;
     }
 
-    /** Returns how the request authenticated ({@code hmac}, {@code none}) or throws a 401. */
+    @Override
+    public String authenticate(byte[] body, UnaryOperator<String> header) {
+        return authenticate(body, header.apply(HMAC_HEADER), header.apply(ALGORITHM_HEADER));
+    }
+
+    /** Returns {@code hmac} when the signature is WAHA's for this body, or throws a 401. */
     public String authenticate(byte[] body, String hmac, String algorithm) {
-        if (isDevelopmentMode()) {
-            return "none";
+        if (!enabled()) {
+            throw new IllegalStateException("WAHA is off: WAHA_HMAC_KEY is not set");
         }
         if (hmac == null || hmac.isBlank()) {
             throw WebhookRejection.unauthorized("missing_signature",

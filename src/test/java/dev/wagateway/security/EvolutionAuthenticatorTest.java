@@ -34,25 +34,25 @@ class EvolutionAuthenticatorTest {
     @Test
     void theInstanceTokenInTheBodyOrAHeaderAuthenticates() {
         EvolutionAuthenticator evolution = new EvolutionAuthenticator(List.of(OTHER_TOKEN, TOKEN));
-        assertThat(evolution.authenticate(body(TOKEN), null)).isEqualTo("api_key");
-        assertThat(evolution.authenticate(body(OTHER_TOKEN), null)).isEqualTo("api_key");
-        assertThat(evolution.authenticate(body(null), TOKEN)).isEqualTo("api_key");
-        assertThat(evolution.authenticate("not json".getBytes(StandardCharsets.UTF_8), TOKEN)).isEqualTo("api_key");
+        assertThat(evolution.authenticateKey(body(TOKEN), null)).isEqualTo("api_key");
+        assertThat(evolution.authenticateKey(body(OTHER_TOKEN), null)).isEqualTo("api_key");
+        assertThat(evolution.authenticateKey(body(null), TOKEN)).isEqualTo("api_key");
+        assertThat(evolution.authenticateKey("not json".getBytes(StandardCharsets.UTF_8), TOKEN)).isEqualTo("api_key");
     }
 
     @Test
     void aWrongOrMissingKeyIsRefused() {
         EvolutionAuthenticator evolution = new EvolutionAuthenticator(List.of(TOKEN));
-        assertThat(code(() -> evolution.authenticate(body(OTHER_TOKEN), null))).isEqualTo("invalid_api_key");
-        assertThat(code(() -> evolution.authenticate(body(null), null))).isEqualTo("invalid_api_key");
-        assertThat(code(() -> evolution.authenticate(body(null), "wrong"))).isEqualTo("invalid_api_key");
-        assertThat(code(() -> evolution.authenticate(new byte[0], null))).isEqualTo("invalid_api_key");
+        assertThat(code(() -> evolution.authenticateKey(body(OTHER_TOKEN), null))).isEqualTo("invalid_api_key");
+        assertThat(code(() -> evolution.authenticateKey(body(null), null))).isEqualTo("invalid_api_key");
+        assertThat(code(() -> evolution.authenticateKey(body(null), "wrong"))).isEqualTo("invalid_api_key");
+        assertThat(code(() -> evolution.authenticateKey(new byte[0], null))).isEqualTo("invalid_api_key");
         // Only the top-level field is Evolution's apikey.
         byte[] nestedOnly = ("{\"instance\":\"s\",\"data\":{\"apikey\":\"" + TOKEN + "\"}}").getBytes(StandardCharsets.UTF_8);
-        assertThat(code(() -> evolution.authenticate(nestedOnly, null))).isEqualTo("invalid_api_key");
+        assertThat(code(() -> evolution.authenticateKey(nestedOnly, null))).isEqualTo("invalid_api_key");
         // A key in front of a body that is not one JSON object proves nothing.
         byte[] truncated = ("{\"apikey\":\"" + TOKEN + "\",\"data\":{").getBytes(StandardCharsets.UTF_8);
-        assertThat(code(() -> evolution.authenticate(truncated, null))).isEqualTo("invalid_api_key");
+        assertThat(code(() -> evolution.authenticateKey(truncated, null))).isEqualTo("invalid_api_key");
     }
 
     @Test
@@ -64,9 +64,17 @@ class EvolutionAuthenticatorTest {
     }
 
     @Test
-    void withoutAKeyEverythingPasses() {
-        EvolutionAuthenticator open = new EvolutionAuthenticator(List.of());
-        assertThat(open.isDevelopmentMode()).isTrue();
-        assertThat(open.authenticate(body(null), null)).isEqualTo("none");
+    void theHeaderIsReadByItsName() {
+        EvolutionAuthenticator evolution = new EvolutionAuthenticator(List.of(TOKEN));
+        assertThat(evolution.authenticate(body(null), name -> "apikey".equals(name) ? TOKEN : null)).isEqualTo("api_key");
+        assertThat(code(() -> evolution.authenticate(body(null), name -> null))).isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void withoutAKeyTheSourceIsOff() {
+        assertThat(new EvolutionAuthenticator(List.of()).enabled()).isFalse();
+        assertThat(new EvolutionAuthenticator(List.of(" ")).enabled()).isFalse();
+        assertThat(new EvolutionAuthenticator(null).enabled()).isFalse();
+        assertThat(new EvolutionAuthenticator(List.of(TOKEN)).source()).isEqualTo("evolution");
     }
 }

@@ -50,9 +50,22 @@ class WahaAuthenticatorTest {
     }
 
     @Test
-    void withoutAKeyEverythingPasses() {
-        WahaAuthenticator open = new WahaAuthenticator(" ");
-        assertThat(open.isDevelopmentMode()).isTrue();
-        assertThat(open.authenticate(BODY, null, null)).isEqualTo("none");
+    void theHeadersAreReadByTheirNames() {
+        WahaAuthenticator waha = new WahaAuthenticator("my-secret-key");
+        String good = waha.signatureHeader(BODY);
+        assertThat(waha.authenticate(BODY, name -> switch (name) {
+            case "X-Webhook-Hmac" -> good;
+            case "X-Webhook-Hmac-Algorithm" -> "sha512";
+            default -> null;
+        })).isEqualTo("hmac");
+        assertThat(code(() -> waha.authenticate(BODY, name -> null))).isEqualTo("missing_signature");
+    }
+
+    @Test
+    void withoutAKeyTheSourceIsOff() {
+        assertThat(new WahaAuthenticator(" ").enabled()).isFalse();
+        assertThat(new WahaAuthenticator(null).enabled()).isFalse();
+        assertThat(new WahaAuthenticator("k").enabled()).isTrue();
+        assertThat(new WahaAuthenticator("k").source()).isEqualTo("waha");
     }
 }
