@@ -23,6 +23,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import javax.sql.DataSource;
@@ -136,9 +138,11 @@ public class GatewayConfiguration {
 
     @Bean
     FilterRegistrationBean<DeferredBodyFilter> deferredBodyFilter() {
+        List<String> paths = new ArrayList<>(List.of(WEBHOOK_PATH));
+        paths.addAll(SourcesConfiguration.SOURCE_PATHS);
         FilterRegistrationBean<DeferredBodyFilter> registration =
-                new FilterRegistrationBean<>(new DeferredBodyFilter(WEBHOOK_PATH));
-        registration.addUrlPatterns(WEBHOOK_PATH, WEBHOOK_PATH + "/*");
+                new FilterRegistrationBean<>(new DeferredBodyFilter(paths.toArray(String[]::new)));
+        paths.forEach(path -> registration.addUrlPatterns(path, path + "/*"));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }

@@ -23,6 +23,7 @@ public class GatewayProperties {
     private final Retention retention = new Retention();
     private final Archive archive = new Archive();
     private final Outputs outputs = new Outputs();
+    private final Sources sources = new Sources();
 
     public Security getSecurity() { return security; }
     public RateLimit getRateLimit() { return rateLimit; }
@@ -32,6 +33,26 @@ public class GatewayProperties {
     public Retention getRetention() { return retention; }
     public Archive getArchive() { return archive; }
     public Outputs getOutputs() { return outputs; }
+    public Sources getSources() { return sources; }
+
+    /** The other WhatsApp servers' webhooks (routes/sources.yaml); a source with no setting is off (404). */
+    public static class Sources {
+        private final Cloud cloud = new Cloud();
+
+        public Cloud getCloud() { return cloud; }
+
+        public static class Cloud {
+            /** CLOUD_API_VERIFY_TOKEN: the token Meta's subscription handshake (GET hub.verify_token) must carry. */
+            private String verifyToken;
+            /** CLOUD_API_APP_SECRET: the Meta app's secret; when set, POSTs must carry a valid X-Hub-Signature-256. */
+            private String appSecret;
+
+            public String getVerifyToken() { return verifyToken; }
+            public void setVerifyToken(String verifyToken) { this.verifyToken = verifyToken; }
+            public String getAppSecret() { return appSecret; }
+            public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
+        }
+    }
 
     public static class Media {
         /** Where media files are written, named by their SHA-256. */

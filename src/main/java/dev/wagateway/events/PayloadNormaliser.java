@@ -156,7 +156,7 @@ public class PayloadNormaliser implements Processor {
         return "status".equals(name) ? "auth_failure" : name;
     }
 
-    static boolean validSessionId(String s) {
+    public static boolean validSessionId(String s) {
         if (s.isEmpty() || s.length() > MAX_NAME) {
             return false;
         }
@@ -170,7 +170,7 @@ public class PayloadNormaliser implements Processor {
         return true;
     }
 
-    static boolean validEventName(String s) {
+    public static boolean validEventName(String s) {
         if (s.isEmpty() || s.length() > MAX_NAME) {
             return false;
         }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -29,16 +30,17 @@ import dev.wagateway.shared.IntakeExchange;
  */
 public class DeferredBodyFilter extends OncePerRequestFilter {
 
-    private final String pathPrefix;
+    private final List<String> pathPrefixes;
 
-    public DeferredBodyFilter(String pathPrefix) {
-        this.pathPrefix = pathPrefix;
+    /** The webhook's path and each source's (routes/sources.yaml): every endpoint whose route reads its own body. */
+    public DeferredBodyFilter(String... pathPrefixes) {
+        this.pathPrefixes = List.of(pathPrefixes);
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String uri = request.getRequestURI();
-        return !"POST".equals(request.getMethod()) || uri == null || !uri.startsWith(pathPrefix);
+        return !"POST".equals(request.getMethod()) || uri == null || pathPrefixes.stream().noneMatch(uri::startsWith);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.wagateway.intake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -49,10 +50,16 @@ public class EventArchiver implements Processor {
     public void process(Exchange exchange) {
         EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
         String deliveryId = deliveryId(exchange.getMessage().getHeader(deliveryIdHeader, String.class));
-        EventArchive.Stored stored;
+        EventArchive.Stored stored = storing(envelope, () -> archive.store(new EventArchive.Delivery(envelope, deliveryId,
+                exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(producer, exchange, envelope))));
+        exchange.setProperty(IntakeExchange.DUPLICATE, stored.duplicate());
+        exchange.setProperty(IntakeExchange.STORED_EVENT_ID, stored.eventId());
+    }
+
+    /** Runs a store call, turning the archive's failures into the webhook's answers (503, 400). */
+    static <T> T storing(EventEnvelope envelope, Supplier<T> store) {
         try {
-            stored = archive.store(new EventArchive.Delivery(envelope, deliveryId,
-                    exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(exchange, envelope)));
+            return store.get();
         } catch (StorageUnavailableException e) {
             log.warn("event {} of session {} not stored, answered 503: {}", envelope.eventId(), envelope.sessionId(),
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
@@ -61,17 +68,16 @@ public class EventArchiver implements Processor {
         } catch (UnstorableEventException e) {
             throw WebhookRejection.badRequest("invalid_json", "the payload holds a value that cannot be stored (e.g. a NUL character)");
         }
-        exchange.setProperty(IntakeExchange.DUPLICATE, stored.duplicate());
-        exchange.setProperty(IntakeExchange.STORED_EVENT_ID, stored.eventId());
     }
 
     /**
      * Runs routes/router.yaml's direct:route-event for the event, on the archive writer's thread and so inside the
      * transaction that stores the event; a failure comes back as an exception, which rolls the route's writes back.
      */
-    private String route(Exchange exchange, EventEnvelope envelope) throws Exception {
+    static String route(ProducerTemplate producer, Exchange exchange, EventEnvelope envelope) throws Exception {
         // A copy without the client's headers: its API key and signature never reach a route.
         Exchange routed = exchange.copy();
+        routed.setProperty(IntakeExchange.ENVELOPE, envelope);
         EventHeaders.carry(routed.getMessage(), envelope);
         producer.send(ROUTE, routed);
         if (routed.getException() != null) {
@@ -80,7 +86,8 @@ public class EventArchiver implements Processor {
         return routed.getProperty(OUTCOME, "processed", String.class);
     }
 
-    private static String deliveryId(String header) {
+    /** The repeat key as stored: trimmed, and hashed past the column's length. */
+    static String deliveryId(String header) {
         if (header == null || header.isBlank()) {
             return null;
         }

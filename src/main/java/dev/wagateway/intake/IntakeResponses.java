@@ -1,9 +1,11 @@
 package dev.wagateway.intake;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.wagateway.events.EventTypes;
+import dev.wagateway.events.sources.SourceDelivery;
 import dev.wagateway.security.RateLimiter;
 import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.shared.ErrorBody;
@@ -21,6 +24,7 @@ import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.HttpReply;
 import dev.wagateway.shared.IntakeExchange;
 import dev.wagateway.shared.WebhookRejection;
+import dev.wagateway.store.EventArchive;
 
 /**
  * Writes every answer of the webhook endpoints as SPEC.md's JSON. Each answer starts from a message with no
@@ -54,6 +58,42 @@ public class IntakeResponses {
         }
         meters.counter("wagateway.intake.accepted", "event", envelope.event(), "duplicate", Boolean.toString(duplicate))
                 .increment();
+        write(exchange, 200, body, Map.of());
+    }
+
+    /**
+     * 200 for a source's delivery (routes/sources.yaml): every event it carried is committed (or was a repeat).
+     * {@code events} lists them in order; with one event its id, session and name are also at the top, as in
+     * {@link #accepted}; {@code duplicate} is true when every event was a repeat.
+     */
+    @SuppressWarnings("unchecked")
+    public void sourceAccepted(Exchange exchange) {
+        List<SourceDelivery> events = exchange.getProperty(IntakeExchange.SOURCE_EVENTS, List.class);
+        List<EventArchive.Stored> stored = exchange.getProperty(IntakeExchange.SOURCE_STORED, List.class);
+        String source = exchange.getProperty(IntakeExchange.SOURCE, String.class);
+        ObjectNode body = mapper.createObjectNode().put("success", true).put("source", source);
+        if (events.size() == 1) {
+            body.put("eventId", stored.get(0).eventId())
+                    .put("sessionId", events.get(0).envelope().sessionId())
+                    .put("event", events.get(0).envelope().event());
+        }
+        ArrayNode list = body.putArray("events");
+        boolean allRepeats = true;
+        for (int i = 0; i < events.size(); i++) {
+            EventEnvelope e = events.get(i).envelope();
+            boolean duplicate = stored.get(i).duplicate();
+            ObjectNode item = list.addObject().put("eventId", stored.get(i).eventId()).put("sessionId", e.sessionId())
+                    .put("event", e.event());
+            if (duplicate) {
+                item.put("duplicate", true);
+            }
+            allRepeats &= duplicate;
+            meters.counter("wagateway.intake.accepted", "event", e.event(), "duplicate", Boolean.toString(duplicate))
+                    .increment();
+        }
+        if (allRepeats) {
+            body.put("duplicate", true);
+        }
         write(exchange, 200, body, Map.of());
     }
 

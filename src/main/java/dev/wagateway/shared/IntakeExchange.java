@@ -15,6 +15,14 @@ public final class IntakeExchange {
     public static final String AUTH_METHOD = "wagatewayAuthMethod";
     /** The session id from /webhook/{sessionId}; absent on the universal endpoint. */
     public static final String PATH_SESSION_ID = "pathSessionId";
+    /** Which source's endpoint took the request (routes/sources.yaml): cloud, waha, evolution. */
+    public static final String SOURCE = "wagatewaySource";
+    /** The event named by the URL, for sources whose URL style has one (Evolution API's webhook by events). */
+    public static final String PATH_EVENT = "wagatewayPathEvent";
+    /** A source delivery's events, in order (a list of events.sources.SourceDelivery). */
+    public static final String SOURCE_EVENTS = "wagatewaySourceEvents";
+    /** What the archive made of each of them (a list of store.EventArchive.Stored, same order). */
+    public static final String SOURCE_STORED = "wagatewaySourceStored";
     /** The normalised {@link EventEnvelope}. */
     public static final String ENVELOPE = "envelope";
     /** The archived event id: the new one, or the original's for a duplicate. */

@@ -75,6 +75,48 @@ public class ArchiveWriters implements DisposableBean {
      * @throws UnstorableEventException when the database refuses the values themselves
      */
     public Stored store(Delivery delivery) {
+        return await(enqueue(delivery), System.nanoTime() + commitTimeout.toNanos());
+    }
+
+    /**
+     * Stores the deliveries of one request (a source that batches several events, routes/sources.yaml) and returns
+     * once every one is committed, in their order. They are queued together: a session's go to the same writer
+     * and are stored in order, usually in one transaction. If one cannot be stored the request fails (503) even if
+     * others committed; each delivery carries the source's own repeat key, so the source's retry stores only what
+     * is missing and answers the rest as duplicates.
+     *
+     * @throws StorageUnavailableException when the database cannot take one of them, or the gateway is shutting down
+     * @throws UnstorableEventException when the database refuses the values of one of them
+     */
+    public List<Stored> storeAll(List<Delivery> deliveries) {
+        long deadline = System.nanoTime() + commitTimeout.toNanos();
+        List<Pending> pending = new ArrayList<>(deliveries.size());
+        try {
+            for (Delivery d : deliveries) {
+                pending.add(enqueue(d));
+            }
+        } catch (StorageUnavailableException full) {
+            withdraw(pending, full);
+            throw full;
+        }
+        List<Stored> stored = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            try {
+                stored.add(await(pending.get(i), deadline));
+            } catch (RuntimeException failed) {
+                withdraw(pending.subList(i + 1, pending.size()), failed);
+                throw failed;
+            }
+        }
+        return stored;
+    }
+
+    /** The deliveries no writer has taken yet are not stored: the request is answered with the failure. */
+    private static void withdraw(List<Pending> pending, RuntimeException failure) {
+        pending.forEach(p -> p.result().completeExceptionally(failure));
+    }
+
+    private Pending enqueue(Delivery delivery) {
         if (!running) {
             throw new StorageUnavailableException("the archive is shutting down", null);
         }
@@ -83,8 +125,13 @@ public class ArchiveWriters implements DisposableBean {
             throw new StorageUnavailableException("event " + delivery.envelope().eventId()
                     + " refused: the archive writer's queue is full (is the database hanging?)", null);
         }
+        return pending;
+    }
+
+    private Stored await(Pending pending, long deadlineNanos) {
+        Delivery delivery = pending.delivery();
         try {
-            return pending.result().get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return pending.result().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // A database that hangs must not hold the sender for ever. A delivery no writer has taken yet is
             // withdrawn; one already in a batch may still commit, and the sender's retry is then a duplicate.
