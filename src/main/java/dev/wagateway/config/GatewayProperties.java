@@ -38,8 +38,12 @@ public class GatewayProperties {
     /** The other WhatsApp servers' webhooks (routes/sources.yaml); a source with no setting is off (404). */
     public static class Sources {
         private final Cloud cloud = new Cloud();
+        private final Waha waha = new Waha();
+        private final Evolution evolution = new Evolution();
 
         public Cloud getCloud() { return cloud; }
+        public Waha getWaha() { return waha; }
+        public Evolution getEvolution() { return evolution; }
 
         public static class Cloud {
             /** CLOUD_API_VERIFY_TOKEN: the token Meta's subscription handshake (GET hub.verify_token) must carry. */
@@ -51,6 +55,25 @@ public class GatewayProperties {
             public void setVerifyToken(String verifyToken) { this.verifyToken = verifyToken; }
             public String getAppSecret() { return appSecret; }
             public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
+        }
+
+        public static class Waha {
+            /** WAHA_HMAC_KEY: the hmac key of WAHA's webhook; posts must carry its X-Webhook-Hmac. Unset = WAHA off. */
+            private String hmacKey;
+
+            public String getHmacKey() { return hmacKey; }
+            public void setHmacKey(String hmacKey) { this.hmacKey = hmacKey; }
+        }
+
+        public static class Evolution {
+            /**
+             * EVOLUTION_API_KEY: the instance token(s) Evolution API sends as apikey, comma-separated (one per
+             * instance when they differ). Unset = Evolution API off.
+             */
+            private List<String> apiKeys = new ArrayList<>();
+
+            public List<String> getApiKeys() { return apiKeys; }
+            public void setApiKeys(List<String> apiKeys) { this.apiKeys = apiKeys; }
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +25,8 @@ import dev.wagateway.shared.WebhookRejection;
  * destination, date_time, sender, server_url, apikey}}. The event arrives as {@code messages.upsert} (or
  * {@code MESSAGES_UPSERT}), and with "webhook by events" also in the URL ({@code .../evolution/messages-upsert},
  * passed here as pathEvent): all spellings are compared as Evolution's own constant (MESSAGES_UPSERT). The session
- * is the {@code instance}; a message keeps Evolution's own id ({@code data.key.id}) as its message id.
+ * is the {@code instance}; a message keeps Evolution's own id ({@code data.key.id}) as its message id, and user
+ * JIDs are written as whatsapp-web.js writes them ({@code 628...@c.us} for Baileys' {@code 628...@s.whatsapp.net}).
  * <ul>
  * <li>{@code qrcode.updated} is {@code qr} with {@code data.qrcode.code} as the QR string;</li>
  * <li>{@code connection.update}: state open is {@code ready}, close and refused are {@code disconnected} (the
@@ -54,6 +57,9 @@ public final class EvolutionMapper implements SourceMapper {
 
     private static final Set<String> MEDIA_TYPES = Set.of("imageMessage", "videoMessage", "ptvMessage",
             "audioMessage", "documentMessage", "documentWithCaptionMessage", "stickerMessage");
+
+    /** A Baileys user JID, with or without its device part: {@code 6281234567890:12@s.whatsapp.net}. */
+    private static final Pattern USER_JID = Pattern.compile("^([^:@]+)(?::\\d+)?@s\\.whatsapp\\.net$");
 
     @Override
     public String source() {
@@ -135,7 +141,7 @@ public final class EvolutionMapper implements SourceMapper {
     }
 
     private static String message(JsonNode payload, JsonNode body, ObjectNode data, String event) {
-        data.set("message", wwebjsMessage(payload, text(body.path("sender"))));
+        data.set("message", wwebjsMessage(payload, jid(text(body.path("sender")))));
         return event;
     }
 
@@ -153,8 +159,8 @@ public final class EvolutionMapper implements SourceMapper {
             throw SourceChecks.invalid("messages.update carries no data.keyId");
         }
         boolean fromMe = payload.path("fromMe").asBoolean(payload.path("key").path("fromMe").asBoolean(false));
-        String chat = text(payload.path("remoteJid"));
-        String sender = text(body.path("sender"));
+        String chat = jid(text(payload.path("remoteJid")));
+        String sender = jid(text(body.path("sender")));
 
         ObjectNode id = JSON.objectNode();
         id.put("fromMe", fromMe);
@@ -165,7 +171,7 @@ public final class EvolutionMapper implements SourceMapper {
         message.set("id", id);
         message.set("from", textNode(fromMe ? sender : chat));
         message.set("to", textNode(fromMe ? chat : sender));
-        message.set("author", textNode(text(payload.path("participant"))));
+        message.set("author", textNode(jid(text(payload.path("participant")))));
         message.put("fromMe", fromMe);
         message.put("ack", ack);
         data.set("message", message);
@@ -180,7 +186,7 @@ public final class EvolutionMapper implements SourceMapper {
         }
         ObjectNode call = JSON.objectNode();
         call.put("id", id);
-        call.set("from", textNode(text(payload.path("from"))));
+        call.set("from", textNode(jid(text(payload.path("from")))));
         call.set("timestamp", epochSeconds(payload.path("date")));
         call.set("isVideo", bool(payload.path("isVideo")));
         call.set("isGroup", bool(payload.path("isGroup")));
@@ -191,7 +197,8 @@ public final class EvolutionMapper implements SourceMapper {
 
     /**
      * Evolution's message (Baileys' WebMessageInfo as Evolution prepares it) in whatsapp-web.js's shape, the one
-     * MessageColumns reads. {@code sender} is the instance's own number (the envelope's sender).
+     * MessageColumns reads, chat ids as whatsapp-web.js writes them. {@code sender} is the instance's own number
+     * (the envelope's sender).
      */
     static ObjectNode wwebjsMessage(JsonNode payload, String sender) {
         JsonNode key = payload.path("key");
@@ -200,8 +207,8 @@ public final class EvolutionMapper implements SourceMapper {
             throw SourceChecks.invalid("the Evolution message carries no data.key.id");
         }
         boolean fromMe = key.path("fromMe").asBoolean(false);
-        String chat = text(key.path("remoteJid"));
-        String participant = text(key.path("participant"));
+        String chat = jid(text(key.path("remoteJid")));
+        String participant = jid(text(key.path("participant")));
         String messageType = text(payload.path("messageType"));
         JsonNode content = payload.path("message");
 
@@ -245,6 +252,19 @@ public final class EvolutionMapper implements SourceMapper {
             return true;
         }
         return messageType != null && content.path(messageType).path("contextInfo").path("quotedMessage").isObject();
+    }
+
+    /**
+     * A chat or contact id as whatsapp-web.js writes it: Baileys' user JIDs ({@code 628...@s.whatsapp.net}) are
+     * whatsapp-web.js's {@code 628...@c.us}, so rows from either server name the same chat the same way. Groups
+     * ({@code @g.us}), {@code @lid} and {@code @broadcast} ids are the same in both and pass unchanged.
+     */
+    static String jid(String baileys) {
+        if (baileys == null) {
+            return null;
+        }
+        Matcher user = USER_JID.matcher(baileys);
+        return user.matches() ? user.group(1) + "@c.us" : baileys;
     }
 
     /** Baileys' call date (a JSON date string) as epoch seconds. */

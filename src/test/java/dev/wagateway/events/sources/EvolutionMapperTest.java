@@ -116,9 +116,9 @@ class EvolutionMapperTest {
         SourceEvent event = one("messages_upsert.json");
         JsonNode message = event.data().get("message");
         assertThat(message.at("/id/_serialized").asText()).isEqualTo("3EB0C767D71D3A5F0A1B");
-        assertThat(message.at("/id/remote").asText()).isEqualTo("6281234567890@s.whatsapp.net");
-        assertThat(message.get("from").asText()).isEqualTo("6281234567890@s.whatsapp.net");
-        assertThat(message.get("to").asText()).isEqualTo("6289876543210@s.whatsapp.net");
+        assertThat(message.at("/id/remote").asText()).isEqualTo("6281234567890@c.us");
+        assertThat(message.get("from").asText()).isEqualTo("6281234567890@c.us");
+        assertThat(message.get("to").asText()).isEqualTo("6289876543210@c.us");
         assertThat(message.get("fromMe").asBoolean()).isFalse();
         assertThat(message.get("body").asText()).isEqualTo("Halo, apakah pesanan saya sudah dikirim? 📦");
         assertThat(message.get("type").asText()).isEqualTo("chat");
@@ -131,8 +131,8 @@ class EvolutionMapperTest {
     @Test
     void ownAndMediaMessages() {
         JsonNode own = one("messages_upsert_from_me.json").data().get("message");
-        assertThat(own.get("from").asText()).isEqualTo("6289876543210@s.whatsapp.net");
-        assertThat(own.get("to").asText()).isEqualTo("6281234567890@s.whatsapp.net");
+        assertThat(own.get("from").asText()).isEqualTo("6289876543210@c.us");
+        assertThat(own.get("to").asText()).isEqualTo("6281234567890@c.us");
         assertThat(own.get("hasQuotedMsg").asBoolean()).isTrue();
         assertThat(own.get("ack").asInt()).isEqualTo(1);
         JsonNode image = one("messages_upsert_image.json").data().get("message");
@@ -165,9 +165,18 @@ class EvolutionMapperTest {
     void aCallIsInTheShapeOfTheCallRoute() {
         JsonNode call = one("call.json").data().get("call");
         assertThat(call.get("id").asText()).isEqualTo("F3C1B5E2A7D94C0B8E6A");
-        assertThat(call.get("from").asText()).isEqualTo("6281234567890@s.whatsapp.net");
+        assertThat(call.get("from").asText()).isEqualTo("6281234567890@c.us");
         assertThat(call.get("timestamp").asLong()).isEqualTo(1764312300L);
         assertThat(call.get("isGroup").asBoolean()).isFalse();
+    }
+
+    @Test
+    void baileysUserIdsAreWrittenAsWhatsappWebJsWritesThem() {
+        assertThat(EvolutionMapper.jid("6281234567890@s.whatsapp.net")).isEqualTo("6281234567890@c.us");
+        assertThat(EvolutionMapper.jid("6281234567890:12@s.whatsapp.net")).isEqualTo("6281234567890@c.us");
+        assertThat(EvolutionMapper.jid("120363025246125486@g.us")).isEqualTo("120363025246125486@g.us");
+        assertThat(EvolutionMapper.jid("123456789012345@lid")).isEqualTo("123456789012345@lid");
+        assertThat(EvolutionMapper.jid(null)).isNull();
     }
 
     @ParameterizedTest(name = "{1}: {0}")
