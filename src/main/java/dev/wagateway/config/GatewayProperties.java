@@ -37,10 +37,17 @@ public class GatewayProperties {
 
     /** The other WhatsApp servers' webhooks (routes/sources.yaml); a source with no setting is off (404). */
     public static class Sources {
+        /**
+         * SOURCES_REPEAT_WINDOW: how long a source's own id of an event (a wamid and status, ...) makes a redelivery
+         * a duplicate. Longer than DEDUPE_WINDOW: Meta retries a delivery for up to 7 days, less and less often.
+         */
+        private Duration repeatWindow = Duration.ofHours(24);
         private final Cloud cloud = new Cloud();
         private final Waha waha = new Waha();
         private final Evolution evolution = new Evolution();
 
+        public Duration getRepeatWindow() { return repeatWindow; }
+        public void setRepeatWindow(Duration repeatWindow) { this.repeatWindow = repeatWindow; }
         public Cloud getCloud() { return cloud; }
         public Waha getWaha() { return waha; }
         public Evolution getEvolution() { return evolution; }

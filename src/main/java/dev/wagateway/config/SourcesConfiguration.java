@@ -50,8 +50,8 @@ public class SourcesConfiguration {
     }
 
     @Bean
-    SourceArchiver sourceArchiver(ArchiveWriters archive, ProducerTemplate producer) {
-        return new SourceArchiver(archive, producer);
+    SourceArchiver sourceArchiver(ArchiveWriters archive, ProducerTemplate producer, GatewayProperties properties) {
+        return new SourceArchiver(archive, producer, properties.getSources().getRepeatWindow());
     }
 
     // --- WhatsApp Business Cloud API (Meta) -----------------------------------------------------------------

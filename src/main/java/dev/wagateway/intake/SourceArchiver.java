@@ -1,5 +1,6 @@
 package dev.wagateway.intake;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,16 +18,20 @@ import dev.wagateway.store.EventArchive;
  * event of a source's delivery. Each is stored and routed (direct:route-event) in its own right, with the source's
  * own id of the event as its repeat key, and the request is answered only once all of them are committed
  * ({@link ArchiveWriters#storeAll}): a 200 means every event of the delivery is stored. A source that retries a
- * delivery (Meta retries anything but a 2xx) gets its stored events answered duplicate, one by one.
+ * delivery (Meta retries anything but a 2xx, for days) gets its stored events answered duplicate, one by one, for
+ * {@code gateway.sources.repeat-window} (SOURCES_REPEAT_WINDOW) rather than the webhook's shorter DEDUPE_WINDOW.
  */
 public class SourceArchiver implements Processor {
 
     private final ArchiveWriters archive;
     private final ProducerTemplate producer;
+    private final Duration repeatWindow;
 
-    public SourceArchiver(ArchiveWriters archive, ProducerTemplate producer) {
+    /** {@code repeatWindow}: how long a source's id of an event makes its redelivery a duplicate. */
+    public SourceArchiver(ArchiveWriters archive, ProducerTemplate producer, Duration repeatWindow) {
         this.archive = archive;
         this.producer = producer;
+        this.repeatWindow = repeatWindow;
     }
 
     @Override
@@ -38,7 +43,7 @@ public class SourceArchiver implements Processor {
         for (SourceDelivery e : events) {
             deliveries.add(new EventArchive.Delivery(e.envelope(), e.deliveryId() == null ? null
                     : EventArchiver.deliveryId(e.deliveryId()), authMethod,
-                    () -> EventArchiver.route(producer, exchange, e.envelope())));
+                    () -> EventArchiver.route(producer, exchange, e.envelope()), repeatWindow));
         }
         List<EventArchive.Stored> stored = EventArchiver.storing(events.get(0).envelope(), () -> archive.storeAll(deliveries));
         exchange.setProperty(IntakeExchange.SOURCE_STORED, stored);

@@ -55,8 +55,16 @@ public class EventArchive {
         String run() throws Exception;
     }
 
-    /** One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route. */
-    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route) {
+    /**
+     * One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route, and how
+     * long its delivery id makes a repeat a duplicate (null: the archive's dedupe window; a source that retries for
+     * days, as Meta does, needs longer).
+     */
+    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route, Duration repeatWindow) {
+
+        public Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route) {
+            this(envelope, deliveryId, authMethod, route, null);
+        }
     }
 
     /**

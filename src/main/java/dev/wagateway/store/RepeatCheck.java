@@ -19,8 +19,8 @@ import dev.wagateway.store.EventArchive.Delivery;
  * Decides, inside the archive transaction, which deliveries of a batch repeat an accepted one. A delivery is a
  * repeat only when
  * <ul>
- * <li>it carries a sender delivery id already accepted for its session within the window (a delivery id decides
- * alone: a new id is a new event whatever its body), or</li>
+ * <li>it carries a sender delivery id already accepted for its session within the window (the delivery's own
+ * {@code repeatWindow} when it has one; a delivery id decides alone: a new id is a new event whatever its body), or</li>
  * <li>it has no delivery id and its body is byte-identical to the <em>previous</em> accepted event of its session,
  * accepted within the window: what a sender's, proxy's or load balancer's retry looks like.</li>
  * </ul>
@@ -147,7 +147,8 @@ final class RepeatCheck {
 
     private Object[] claimArgs(Delivery d) {
         EventEnvelope e = d.envelope();
-        return new Object[] {e.sessionId(), key(d), e.eventId(), e.receivedAt().plus(window)};
+        return new Object[] {e.sessionId(), key(d), e.eventId(),
+                e.receivedAt().plus(d.repeatWindow() != null ? d.repeatWindow() : window)};
     }
 
     private static String key(Delivery d) {

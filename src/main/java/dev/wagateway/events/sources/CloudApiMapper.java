@@ -21,7 +21,9 @@ import dev.wagateway.shared.WebhookRejection;
  * stores them unchanged:
  * <ul>
  * <li>the message id ({@code id._serialized}) is the wamid, so {@code GET /api/whatsapp/messages/{wamid}} finds it;
- * phone numbers become chat ids ({@code <number>@c.us}); {@code text} is type {@code chat}, a voice note {@code ptt};</li>
+ * phone numbers become chat ids ({@code <number>@c.us}); a user known only by its business-scoped user id
+ * ({@code from_user_id}, {@code recipient_user_id}: users with a username, from 2026) keeps that id as its chat id;
+ * {@code text} is type {@code chat}, a voice note {@code ptt};</li>
  * <li>media arrive as a media id, not bytes: {@code message.mediaRef} keeps {@code id}, {@code mimetype},
  * {@code sha256} (Meta's, as sent), {@code filename}; nothing is downloaded;</li>
  * <li>statuses take whatsapp-web.js's ack scale: sent 1 (server), delivered 2 (device), read 3, played 4,
@@ -104,20 +106,27 @@ public class CloudApiMapper implements SourceMapper {
 
     private SourceEvent message(String session, JsonNode value, JsonNode m) {
         String wamid = text(m, "id");
-        String from = text(m, "from");
-        if (!m.isObject() || wamid == null || from == null) {
-            throw invalid("value.messages[] needs id and from");
+        if (!m.isObject() || wamid == null) {
+            throw invalid("value.messages[] needs an id");
+        }
+        // A user with a username may come without a phone number (Meta's business-scoped user ids, 2026): then
+        // the user id stands in; system messages carry no contacts.
+        String from = firstText(m, "from", "from_user_id");
+        if (from == null && value.path("contacts").size() == 1) {
+            from = firstText(value.path("contacts").get(0), "wa_id", "user_id");
         }
         String type = text(m, "type") == null ? "unknown" : text(m, "type");
         JsonNode content = m.path(type);
         ObjectNode message = NODES.objectNode();
-        message.set("id", id(false, chatId(from, false), wamid));
+        message.set("id", id(false, from == null ? null : chatId(from, false), wamid));
         boolean media = MEDIA.contains(type) && content.isObject();
         message.put("hasMedia", media);
         message.put("body", body(type, content));
         message.put("type", wwebjsType(type, content));
         putTimestamp(message, m);
-        message.put("from", chatId(from, false));
+        if (from != null) {
+            message.put("from", chatId(from, false));
+        }
         String business = text(value.path("metadata"), "display_phone_number");
         if (business != null) {
             message.put("to", chatId(business, false));
@@ -139,7 +148,7 @@ public class CloudApiMapper implements SourceMapper {
         ObjectNode raw = envelopeOf(value);
         ArrayNode contacts = NODES.arrayNode();
         for (JsonNode c : value.path("contacts")) {
-            if (from.equals(text(c, "wa_id"))) {
+            if (from != null && (from.equals(text(c, "wa_id")) || from.equals(text(c, "user_id")))) {
                 contacts.add(c);
             }
         }
@@ -170,7 +179,7 @@ public class CloudApiMapper implements SourceMapper {
             return new SourceEvent(session, "message_status", data, deliveryId);
         }
         boolean group = "group".equals(text(s, "recipient_type"));
-        String recipient = text(s, "recipient_id");
+        String recipient = firstText(s, "recipient_id", "recipient_user_id");
         ObjectNode message = NODES.objectNode();
         message.set("id", id(true, recipient == null ? null : chatId(recipient, group), wamid));
         message.put("ack", ack);
@@ -239,9 +248,22 @@ public class CloudApiMapper implements SourceMapper {
         }
     }
 
-    /** A phone number as a whatsapp-web.js chat id. */
-    private static String chatId(String number, boolean group) {
-        return number.contains("@") ? number : number + (group ? "@g.us" : "@c.us");
+    /**
+     * A phone number as a whatsapp-web.js chat id ({@code <number>@c.us}, a group {@code @g.us}); a business-scoped
+     * user id ({@code US.1349...}) is not a number and stays as it is.
+     */
+    private static String chatId(String id, boolean group) {
+        return id.chars().allMatch(Character::isDigit) ? id + (group ? "@g.us" : "@c.us") : id;
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            String value = text(node, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     /** The change's value without its messages and statuses: each event adds its own. */

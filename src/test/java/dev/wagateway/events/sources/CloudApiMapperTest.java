@@ -88,6 +88,23 @@ class CloudApiMapperTest {
     }
 
     @Test
+    void aUserKnownOnlyByItsBusinessScopedIdKeepsThatIdAsItsChat() throws IOException {
+        List<SourceEvent> events = mapper.map(json.readTree("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":"
+                + "\"102290129340398\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+                + "\"metadata\":{\"display_phone_number\":\"15550783881\",\"phone_number_id\":\"106540352242922\"},"
+                + "\"contacts\":[{\"profile\":{\"name\":\"Sheena\",\"username\":\"@sheena\"},\"user_id\":\"US.13491208655302741918\"}],"
+                + "\"messages\":[{\"id\":\"wamid.B\",\"timestamp\":\"1739321024\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}],"
+                + "\"statuses\":[{\"id\":\"wamid.C\",\"status\":\"read\",\"timestamp\":\"1739321030\","
+                + "\"recipient_user_id\":\"US.13491208655302741918\"}]}}]}]}"), null, null);
+
+        JsonNode message = events.get(0).data().path("message");
+        assertThat(message.path("from").asText()).isEqualTo("US.13491208655302741918");
+        assertThat(message.path("id").path("remote").asText()).isEqualTo("US.13491208655302741918");
+        assertThat(events.get(0).data().path("raw").path("contacts")).hasSize(1);
+        assertThat(events.get(1).data().path("message").path("to").asText()).isEqualTo("US.13491208655302741918");
+    }
+
+    @Test
     void aBodyOfAnotherShapeIsA400() {
         assertThatThrownBy(() -> mapper.map(json.readTree("{\"sessionId\":\"s\",\"event\":\"ready\"}"), null, null))
                 .isInstanceOfSatisfying(WebhookRejection.class, r -> {

@@ -300,6 +300,15 @@ class CloudApiSourceIntegrationTest extends PostgresGatewayTest {
         assertThat(messageRow(session, "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFDNBRDE3RjQ0OUE5MjNCQzc3MDI1AA=="))
                 .containsEntry("type", "document").containsEntry("has_media", true);
 
+        // Each event's repeat key is the source's id of it, held for SOURCES_REPEAT_WINDOW (24 h), not DEDUPE_WINDOW.
+        List<Map<String, Object>> claims = jdbc.queryForList(
+                "SELECT dedupe_key, expires_at FROM wa_event_dedupe WHERE session_id = ?", session);
+        assertThat(claims).hasSize(5).allSatisfy(c -> {
+            assertThat((String) c.get("dedupe_key")).startsWith("delivery:cloud:wamid.");
+            assertThat(((java.sql.Timestamp) c.get("expires_at")).toInstant())
+                    .isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+        });
+
         long rows = rowsOf(session);
         Response retry = signed(body);
 
@@ -343,6 +352,7 @@ class CloudApiSourceIntegrationTest extends PostgresGatewayTest {
             "{\"object\":\"page\",\"entry\":[]}| invalid_payload",
             "{\"object\":\"whatsapp_business_account\",\"entry\":[]}| invalid_payload",
             "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messages\":[{\"from\":\"1\",\"id\":\"wamid.x\"}]}}]}]}| invalid_payload",
+            "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"155000000000003\"},\"messages\":[{\"from\":\"1\",\"type\":\"text\"}]}}]}]}| invalid_payload",
             "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"../etc\"},\"messages\":[{\"from\":\"1\",\"id\":\"wamid.x\",\"type\":\"text\"}]}}]}]}| invalid_session_id",
             "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"155000000000001\"},\"messages\":[{\"from\":\"1\",\"id\":\"wamid.x\",\"timestamp\":\"soon\"}]}}]}]}| invalid_payload"})
     void badInputIsRefused400AndChangesNothing(String body, String code) {
@@ -359,7 +369,8 @@ class CloudApiSourceIntegrationTest extends PostgresGatewayTest {
     @Test
     void aBatchWithOneMalformedElementStoresNoneOfIt() {
         String session = "155000000000002";
-        String body = cloud("batch", session).replace("\"from\": \"6285711122233\",", "");
+        String body = cloud("batch", session)
+                .replace("\"id\": \"wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFDNBRDE3RjQ0OUE5MjNCQzc3MDI1AA==\",", "");
         long before = allRows();
 
         Response r = signed(body);
