@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -24,7 +25,6 @@ final class SourceChecks {
     /** The error code of a body that is JSON but not the source's shape (a mapped event missing what it needs). */
     static final String INVALID_PAYLOAD = "invalid_payload";
 
-    private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern VERSION_SEGMENT = Pattern.compile("v\\d+");
 
     /**
@@ -60,7 +60,7 @@ final class SourceChecks {
         if (sessionId == null || sessionId.isEmpty()) {
             throw WebhookRejection.badRequest("missing_session_id", "the payload names no " + field);
         }
-        if (!SESSION_ID.matcher(sessionId).matches()) {
+        if (!PayloadNormaliser.validSessionId(sessionId)) {
             throw WebhookRejection.badRequest("invalid_session_id", field + " must match ^[A-Za-z0-9_-]{1,64}$");
         }
         return sessionId;
