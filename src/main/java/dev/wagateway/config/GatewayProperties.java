@@ -45,10 +45,14 @@ public class GatewayProperties {
          */
         private Duration repeatWindow = Duration.ofHours(24);
         private final Cloud cloud = new Cloud();
+        private final Waha waha = new Waha();
+        private final Evolution evolution = new Evolution();
 
         public Duration getRepeatWindow() { return repeatWindow; }
         public void setRepeatWindow(Duration repeatWindow) { this.repeatWindow = repeatWindow; }
         public Cloud getCloud() { return cloud; }
+        public Waha getWaha() { return waha; }
+        public Evolution getEvolution() { return evolution; }
 
         public static class Cloud {
             /** CLOUD_API_VERIFY_TOKEN: the token Meta's subscription handshake (GET hub.verify_token) must carry. */
@@ -60,6 +64,25 @@ public class GatewayProperties {
             public void setVerifyToken(String verifyToken) { this.verifyToken = verifyToken; }
             public String getAppSecret() { return appSecret; }
             public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
+        }
+
+        public static class Waha {
+            /** WAHA_HMAC_KEY: the hmac key of WAHA's webhook; posts must carry its X-Webhook-Hmac. Unset = WAHA off. */
+            private String hmacKey;
+
+            public String getHmacKey() { return hmacKey; }
+            public void setHmacKey(String hmacKey) { this.hmacKey = hmacKey; }
+        }
+
+        public static class Evolution {
+            /**
+             * EVOLUTION_API_KEY: the instance token(s) Evolution API sends as apikey, comma-separated (one per
+             * instance when they differ). Unset = Evolution API off.
+             */
+            private List<String> apiKeys = new ArrayList<>();
+
+            public List<String> getApiKeys() { return apiKeys; }
+            public void setApiKeys(List<String> apiKeys) { this.apiKeys = apiKeys; }
         }
     }
 

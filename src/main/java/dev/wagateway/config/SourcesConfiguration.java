@@ -7,14 +7,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.wagateway.events.sources.CloudApiMapper;
+import dev.wagateway.events.sources.EvolutionMapper;
 import dev.wagateway.events.sources.SourceMapper;
 import dev.wagateway.events.sources.SourceNormaliser;
+import dev.wagateway.events.sources.WahaMapper;
 import dev.wagateway.intake.CloudApiHandshake;
 import dev.wagateway.intake.SourceArchiver;
 import dev.wagateway.intake.SourceGate;
 import dev.wagateway.security.CloudApiAuthenticator;
+import dev.wagateway.security.EvolutionAuthenticator;
 import dev.wagateway.security.SourceAuthentication;
 import dev.wagateway.security.SourceAuthenticator;
+import dev.wagateway.security.WahaAuthenticator;
 import dev.wagateway.store.ArchiveWriters;
 
 /**
@@ -66,5 +70,29 @@ public class SourcesConfiguration {
     @Bean
     CloudApiHandshake cloudApiHandshake(CloudApiAuthenticator authenticator) {
         return new CloudApiHandshake(authenticator);
+    }
+
+    // --- WAHA (devlikeapro/waha) -----------------------------------------------------------------------------
+
+    @Bean
+    WahaAuthenticator wahaAuthenticator(GatewayProperties properties) {
+        return new WahaAuthenticator(properties.getSources().getWaha().getHmacKey());
+    }
+
+    @Bean
+    WahaMapper wahaMapper() {
+        return new WahaMapper();
+    }
+
+    // --- Evolution API (EvolutionAPI/evolution-api) ------------------------------------------------------------
+
+    @Bean
+    EvolutionAuthenticator evolutionAuthenticator(GatewayProperties properties) {
+        return new EvolutionAuthenticator(properties.getSources().getEvolution().getApiKeys());
+    }
+
+    @Bean
+    EvolutionMapper evolutionMapper() {
+        return new EvolutionMapper();
     }
 }
