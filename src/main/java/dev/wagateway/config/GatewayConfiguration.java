@@ -37,6 +37,7 @@ import dev.wagateway.api.ActuatorGuard;
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.DeadLetterApi;
 import dev.wagateway.api.JsonErrorReportValve;
+import dev.wagateway.api.OpenApiDocument;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
 import dev.wagateway.events.MediaColumns;
@@ -377,6 +378,11 @@ public class GatewayConfiguration {
         registration.addUrlPatterns(basePath, basePath + "/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
+    }
+
+    @Bean
+    OpenApiDocument openApiDocument() {
+        return new OpenApiDocument();
     }
 
     @Bean
