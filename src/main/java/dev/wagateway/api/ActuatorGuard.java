@@ -73,7 +73,11 @@ public class ActuatorGuard extends OncePerRequestFilter {
         chain.doFilter(request, captured);
         byte[] body = captured.getContentAsByteArray();
         if (body.length == 0 || response.isCommitted()) {
-            // An error the container answers itself (its /error page), or nothing to cut.
+            // A HEAD (no body; the actuator's own media type would name the framework), or an error the container
+            // answers itself (its /error page).
+            if (!response.isCommitted()) {
+                response.setContentType("application/json");
+            }
             return;
         }
         JsonNode status = ApiSupport.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8)).path("status");

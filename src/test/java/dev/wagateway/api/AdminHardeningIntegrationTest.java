@@ -179,6 +179,8 @@ class AdminHardeningIntegrationTest {
             answers.add(raw(port, "PUT /api/whatsapp/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
             answers.add(raw(port, "GET /api/whatsapp/%zz HTTP/1.1\r\nHost: x\r\n\r\n"));
             answers.add(raw(port, "GARBAGE\r\n\r\n"));
+            answers.add(raw(port, "HEAD /actuator/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+            answers.add(raw(port, "HEAD /api/whatsapp/webhook HTTP/1.1\r\nHost: x\r\n\r\n"));
 
             List<String> versions = List.of(camel.getVersion(), SpringBootVersion.getVersion(), SpringVersion.getVersion(),
                     System.getProperty("java.version"), org.apache.catalina.util.ServerInfo.getServerNumber());
