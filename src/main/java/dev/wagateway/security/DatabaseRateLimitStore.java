@@ -79,24 +79,6 @@ public class DatabaseRateLimitStore implements RateLimitStore {
         return Decision.of(probe);
     }
 
-    private boolean exists(String key) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(bucketExistsSql)) {
-            statement.setString(1, key);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getLong(1) > 0;
-            }
-        }
-    }
-
-    private void logUnavailable(Exception e) {
-        long now = System.nanoTime();
-        if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
-            lastFailureLog = now;
-            log.warn("rate limit store unavailable, letting requests through: {}", e.toString());
-        }
-    }
-
     /**
      * Asks whether the bucket exists first (sql/rate-limit/bucket-exists.sql), since Bucket4j's locking would
      * insert a row for every key looked at: a client that never failed leaves none. An existing bucket is
@@ -126,6 +108,24 @@ public class DatabaseRateLimitStore implements RateLimitStore {
             total += removed;
         } while (removed == EXPIRED_PER_STATEMENT);
         return total;
+    }
+
+    private boolean exists(String key) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(bucketExistsSql)) {
+            statement.setString(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getLong(1) > 0;
+            }
+        }
+    }
+
+    private void logUnavailable(Exception e) {
+        long now = System.nanoTime();
+        if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
+            lastFailureLog = now;
+            log.warn("rate limit store unavailable, letting requests through: {}", e.toString());
+        }
     }
 
     private BucketProxy proxy(String key, int perMinute) {
