@@ -35,11 +35,13 @@ import org.apache.camel.component.sql.DefaultSqlEndpoint;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.ProducerTemplate;
 
+import dev.wagateway.api.ActuatorGuard;
 import dev.wagateway.api.AdminAuthenticator;
 import dev.wagateway.api.Console;
 import dev.wagateway.api.CrossSiteGuard;
 import dev.wagateway.api.DeadLetterApi;
 import dev.wagateway.api.JsonErrorReportValve;
+import dev.wagateway.api.OpenApiDocument;
 import dev.wagateway.api.OutputsApi;
 import dev.wagateway.api.ReadApi;
 import dev.wagateway.api.ReadQueries;
@@ -63,6 +65,7 @@ import dev.wagateway.outputs.OutputMessages;
 import dev.wagateway.outputs.OutputRoutes;
 import dev.wagateway.outputs.OutputStats;
 import dev.wagateway.outputs.Outputs;
+import dev.wagateway.security.AuthFailureLimiter;
 import dev.wagateway.security.DatabaseRateLimitStore;
 import dev.wagateway.security.InMemoryRateLimitStore;
 import dev.wagateway.security.RateLimitStore;
@@ -156,7 +159,7 @@ public class GatewayConfiguration {
      * them in this JVM; {@code auto} (default) is database on PostgreSQL, memory on the embedded database.
      */
     @Bean
-    RateLimitStore rateLimitStore(GatewayProperties properties, DataSource dataSource,
+    RateLimitStore rateLimitStore(GatewayProperties properties, DataSource dataSource, SqlCatalog sql,
             @Value("${gateway.sql-dialect}") String dialect) {
         GatewayProperties.RateLimit limits = properties.getRateLimit();
         boolean postgres = "postgresql".equals(dialect);
@@ -174,7 +177,8 @@ public class GatewayConfiguration {
             default -> throw new IllegalStateException(
                     "RATE_LIMIT_STORE must be auto, memory or database, not '" + store + "'");
         };
-        return shared ? new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients())
+        return shared ? new DatabaseRateLimitStore(dataSource, limits.getMaxTrackedClients(),
+                sql.get("rate-limit/bucket-exists"))
                 : new InMemoryRateLimitStore(limits.getMaxTrackedClients());
     }
 
@@ -357,9 +361,36 @@ public class GatewayConfiguration {
 
     // --- read API ------------------------------------------------------------------------------------------
 
+    /** Wrong admin keys throttled per client through the webhook's store (shared by instances on PostgreSQL). */
     @Bean
-    AdminAuthenticator adminAuthenticator(GatewayProperties properties) {
-        return new AdminAuthenticator(properties.getApi().getAdminKey());
+    AuthFailureLimiter adminAuthFailures(GatewayProperties properties, RateLimitStore store) {
+        return new AuthFailureLimiter(store, properties.getApi().getAuthFailuresPerMinute(),
+                properties.getRateLimit().getTrustedProxies());
+    }
+
+    @Bean
+    AdminAuthenticator adminAuthenticator(GatewayProperties properties, AuthFailureLimiter failures) {
+        return new AdminAuthenticator(properties.getApi().getAdminKey(), failures);
+    }
+
+    /**
+     * The actuator on the application's port: anonymous callers get the health status only, the rest needs the
+     * admin key (api.ActuatorGuard). A separate MANAGEMENT_SERVER_PORT runs its own web server, which this does not
+     * cover: everything is served there, for a private network.
+     */
+    @Bean
+    FilterRegistrationBean<ActuatorGuard> actuatorGuard(AdminAuthenticator authenticator,
+            @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
+        FilterRegistrationBean<ActuatorGuard> registration =
+                new FilterRegistrationBean<>(new ActuatorGuard(authenticator, basePath));
+        registration.addUrlPatterns(basePath, basePath + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
+    }
+
+    @Bean
+    OpenApiDocument openApiDocument() {
+        return new OpenApiDocument();
     }
 
     @Bean

@@ -1,5 +1,9 @@
 package dev.wagateway.security;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +49,14 @@ public class DatabaseRateLimitStore implements RateLimitStore {
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final ConcurrentHashMap<String, BucketProxy> proxies = new ConcurrentHashMap<>();
     private final int maxKeys;
+    private final DataSource dataSource;
+    private final String bucketExistsSql;
     private volatile long lastFailureLog;
 
-    public DatabaseRateLimitStore(DataSource dataSource, int maxKeys) {
+    public DatabaseRateLimitStore(DataSource dataSource, int maxKeys, String bucketExistsSql) {
         this.maxKeys = maxKeys;
+        this.dataSource = dataSource;
+        this.bucketExistsSql = bucketExistsSql;
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("wa_rate_limit_buckets")
@@ -65,14 +73,29 @@ public class DatabaseRateLimitStore implements RateLimitStore {
         try {
             probe = proxy(key, perMinute).tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
-                lastFailureLog = now;
-                log.warn("rate limit store unavailable, letting requests through: {}", e.toString());
-            }
+            logUnavailable(e);
             return new Decision(true, perMinute, 0);
         }
         return Decision.of(probe);
+    }
+
+    /**
+     * Asks whether the bucket exists first (sql/rate-limit/bucket-exists.sql), since Bucket4j's locking would
+     * insert a row for every key looked at: a client that never failed leaves none. An existing bucket is
+     * estimated through the same proxy that takes its tokens. A database that cannot answer blocks no one, as in
+     * {@link #tryAcquire}.
+     */
+    @Override
+    public Decision peek(String key, int perMinute) {
+        try {
+            if (!exists(key)) {
+                return new Decision(true, perMinute, 0);
+            }
+            return Decision.of(proxy(key, perMinute).estimateAbilityToConsume(1));
+        } catch (RuntimeException | SQLException e) {
+            logUnavailable(e);
+            return new Decision(true, perMinute, 0);
+        }
     }
 
     /** Deletes bucket rows that have refilled completely (nothing left to remember); returns how many. */
@@ -85,6 +108,24 @@ public class DatabaseRateLimitStore implements RateLimitStore {
             total += removed;
         } while (removed == EXPIRED_PER_STATEMENT);
         return total;
+    }
+
+    private boolean exists(String key) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(bucketExistsSql)) {
+            statement.setString(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getLong(1) > 0;
+            }
+        }
+    }
+
+    private void logUnavailable(Exception e) {
+        long now = System.nanoTime();
+        if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
+            lastFailureLog = now;
+            log.warn("rate limit store unavailable, letting requests through: {}", e.toString());
+        }
     }
 
     private BucketProxy proxy(String key, int perMinute) {

@@ -31,6 +31,15 @@ public class InMemoryRateLimitStore implements RateLimitStore {
         return Decision.of(limited.bucket.tryConsumeAndReturnRemaining(1));
     }
 
+    @Override
+    public Decision peek(String key, int perMinute) {
+        LimitedBucket limited = buckets.get(key);
+        if (limited == null || limited.perMinute != perMinute) {
+            return new Decision(true, perMinute, 0);
+        }
+        return Decision.of(limited.bucket.estimateAbilityToConsume(1));
+    }
+
     int trackedKeys() {
         return buckets.size();
     }

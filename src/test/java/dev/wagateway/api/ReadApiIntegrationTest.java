@@ -47,6 +47,9 @@ class ReadApiIntegrationTest {
     @Nested
     @TestPropertySource(properties = {
             "gateway.api.admin-key=" + ADMIN_KEY,
+            // every endpoint is tried with three wrong keys: more than the default allowance of one client
+            // (AdminHardeningIntegrationTest has the throttle)
+            "gateway.api.auth-failures-per-minute=1000",
             "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
             "gateway.rate-limit.trusted-per-minute=100000"})
     class WithAdminKey extends PostgresGatewayTest {

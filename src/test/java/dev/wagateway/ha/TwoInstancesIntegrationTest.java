@@ -32,6 +32,10 @@ class TwoInstancesIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static String database;
     private static FakeEndpoint endpoint;
+    private static final String ADMIN_KEY = "two-instances-admin";
+    private static final Map<String, String> METRICS_READER =
+            Map.of("Authorization", "Bearer " + ADMIN_KEY, "X-Forwarded-For", "198.51.100.99");
+
     private static GatewayProcess a;
     private static GatewayProcess b;
 
@@ -41,6 +45,7 @@ class TwoInstancesIntegrationTest {
         endpoint = new FakeEndpoint();
         List<String> arguments = TestPostgres.gatewayArguments(database,
                 "--gateway.rate-limit.per-minute=10",
+                "--gateway.api.admin-key=" + ADMIN_KEY, "--gateway.api.auth-failures-per-minute=4",
                 "--gateway.rate-limit.trusted-proxies=127.0.0.1/32,::1/128",
                 "--gateway.rate-limit.trusted-senders=198.51.100.0/24",
                 "--gateway.rate-limit.trusted-per-minute=1000000",
@@ -85,6 +90,24 @@ class TwoInstancesIntegrationTest {
         assertThat(accepted).as("a limit of 10 per minute over both instances, not 10 on each")
                 .isBetween(10, 10 + (int) refilled);
         assertThat(limited).isEqualTo(20 - accepted);
+    }
+
+    @Test
+    void wrongAdminKeysCountOnBothInstancesTogether() {
+        // four wrong keys a minute per client, spent alternately on A and B
+        for (int i = 0; i < 4; i++) {
+            Response r = instance(i).get("/api/whatsapp/sessions",
+                    Map.of("X-Forwarded-For", "203.0.113.60", "Authorization", "Bearer guess-" + i));
+            assertThat(r.status()).as("wrong key %d", i).isEqualTo(401);
+        }
+        for (GatewayProcess gateway : List.of(a, b)) {
+            Response blocked = client(gateway).get("/actuator/metrics",
+                    Map.of("X-Forwarded-For", "203.0.113.60", "Authorization", "Bearer " + ADMIN_KEY));
+            assertThat(blocked.status()).isEqualTo(429);
+            assertThat(blocked.header("Retry-After")).isNotNull();
+        }
+        assertThat(client(b).get("/api/whatsapp/sessions",
+                Map.of("X-Forwarded-For", "203.0.113.61", "Authorization", "Bearer " + ADMIN_KEY)).status()).isEqualTo(200);
     }
 
     @Test
@@ -160,7 +183,8 @@ class TwoInstancesIntegrationTest {
 
     /** Deliveries this instance made to the output, from its metrics (no meter yet: none). */
     private static long sent(GatewayProcess gateway) {
-        Response r = client(gateway).get("/actuator/metrics/wagateway.output.sent?tag=output:http-shared");
+        Response r = client(gateway).get("/actuator/metrics/wagateway.output.sent?tag=output:http-shared",
+                METRICS_READER);
         if (r.status() == 404) {
             return 0;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,11 +24,18 @@ import dev.wagateway.support.Samples;
 /**
  * README's "Metrics to alert on", scraped from /actuator/prometheus over HTTP after real events: Camel's per-route
  * metrics (exchanges, failures, processing time by routeId) and the gateway's own (intake, archive, outputs). The
- * gateway itself always exposes the endpoint (application.yml).
+ * gateway always exposes the endpoint (application.yml), to the admin key on the application's port
+ * (api.ActuatorGuard).
  */
 @AutoConfigureObservability(tracing = false)   // Spring Boot tests leave metric exporters (Prometheus) off otherwise
-@TestPropertySource(properties = "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128")
+@TestPropertySource(properties = {
+        "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
+        "gateway.api.admin-key=" + PrometheusMetricsIntegrationTest.ADMIN_KEY})
 class PrometheusMetricsIntegrationTest extends PostgresGatewayTest {
+
+    static final String ADMIN_KEY = "prometheus-scraper";
+    /** A Prometheus scrape config's {@code authorization: {credentials: <key>}} sends this. */
+    static final Map<String, String> SCRAPER = Map.of("Authorization", "Bearer " + ADMIN_KEY);
 
     private static FakeEndpoint crm;
 
@@ -52,10 +60,11 @@ class PrometheusMetricsIntegrationTest extends PostgresGatewayTest {
                 .replaceFirst("\"data\":\"[^\"]+\"", "\"data\":\"not*base64!!\"")).status()).isEqualTo(200);
         Await.until(Duration.ofSeconds(10), () -> crm.accepted().size() == 3, "the three events at the HTTP output");
         // the output counts a delivery and clears its outbox row just after the endpoint answered
-        Await.until(Duration.ofSeconds(10), () -> count("wa_outbox") == 0 && client.get("/actuator/prometheus").body()
+        Await.until(Duration.ofSeconds(10), () -> count("wa_outbox") == 0 && client.get("/actuator/prometheus", SCRAPER).body()
                 .contains("wagateway_output_sent_total{output=\"http-crm\"} 3.0"), "the deliveries counted");
 
-        var scrape = client.get("/actuator/prometheus");
+        assertThat(client.get("/actuator/prometheus").status()).as("anonymous").isEqualTo(401);
+        var scrape = client.get("/actuator/prometheus", SCRAPER);
         assertThat(scrape.status()).isEqualTo(200);
         assertThat(scrape.header("content-type")).startsWith("text/plain");
         String text = scrape.body();

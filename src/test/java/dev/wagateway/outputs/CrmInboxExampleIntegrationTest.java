@@ -26,6 +26,7 @@ import dev.wagateway.support.TestRoutes;
  */
 @TestPropertySource(properties = {
         "gateway.outputs.custom.crm.events=message",
+        "gateway.api.admin-key=crm-admin",   // health details need it
         "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128"})
 class CrmInboxExampleIntegrationTest extends PostgresGatewayTest {
 
@@ -68,7 +69,7 @@ class CrmInboxExampleIntegrationTest extends PostgresGatewayTest {
             assertThat((String) r.get("text")).startsWith("Halo, apakah pesanan saya sudah dikirim?");
         });
         assertThat(rows).extracting(r -> r.get("session_id")).containsExactlyInAnyOrder("crm-a", "crm-b");
-        assertThat(client.get("/actuator/health").body()).contains("\"crm\"");
+        assertThat(client.get("/actuator/health", Map.of("Authorization", "Bearer crm-admin")).body()).contains("\"crm\"");
         Await.until(Duration.ofSeconds(5), () -> jdbc.queryForObject(
                 "SELECT count(*) FROM wa_outbox WHERE output = 'crm'", Long.class) == 0, "the crm deliveries done");
         assertThat(count("wa_dead_letters")).as("nothing dead-lettered").isZero();

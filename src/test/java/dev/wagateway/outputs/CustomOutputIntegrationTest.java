@@ -23,6 +23,7 @@ import dev.wagateway.support.TestRoutes;
  */
 @TestPropertySource(properties = {
         "gateway.outputs.custom.audit.events=message,message_create",
+        "gateway.api.admin-key=audit-admin",   // health details need it
         "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128"})
 class CustomOutputIntegrationTest extends PostgresGatewayTest {
 
@@ -48,6 +49,6 @@ class CustomOutputIntegrationTest extends PostgresGatewayTest {
         Await.until(Duration.ofSeconds(10), () -> Files.exists(file), "the audit file");
         assertThat(Files.readString(file)).contains("\"eventId\":\"" + message + "\"").contains("\"event\":\"message\"");
         assertThat(auditDir.resolve(ready + ".json")).as("ready is not one of its events").doesNotExist();
-        assertThat(client.get("/actuator/health").body()).contains("\"audit\"");
+        assertThat(client.get("/actuator/health", java.util.Map.of("Authorization", "Bearer audit-admin")).body()).contains("\"audit\"");
     }
 }

@@ -157,7 +157,7 @@ class HttpOutputIntegrationTest extends PostgresGatewayTest {
                 Long.class)).isGreaterThan(0);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = 'fwd-down' AND status = 'processed'", Long.class))
                 .as("the events themselves are stored and routed").isEqualTo(n);
-        Response health = client.get("/actuator/health");
+        Response health = client.get("/actuator/health", Map.of("Authorization", "Bearer " + ADMIN));
         assertThat(health.body()).contains("\"http-main\"");
 
         Response list = client.get("/api/whatsapp/dead-letters?output=http-main&status=pending");

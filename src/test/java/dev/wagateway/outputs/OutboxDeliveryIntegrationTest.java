@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +35,7 @@ import dev.wagateway.support.WebhookClient.Response;
  * delivery that dead-letters lets the session's later events through; the lag is visible in health and metrics.
  */
 @TestPropertySource(properties = {
+        "gateway.api.admin-key=" + OutboxDeliveryIntegrationTest.ADMIN_KEY,   // health details and metrics need it
         "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
         "gateway.rate-limit.trusted-per-minute=100000",
         "gateway.outputs.delivery.retries=3",
@@ -44,6 +46,9 @@ import dev.wagateway.support.WebhookClient.Response;
         "gateway.outputs.delivery.consumers=4",
         "gateway.outputs.delivery.lane-batch=10"})
 class OutboxDeliveryIntegrationTest extends PostgresGatewayTest {
+
+    static final String ADMIN_KEY = "outbox-admin";
+    static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_KEY);
 
     private static FakeEndpoint endpoint;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -149,14 +154,14 @@ class OutboxDeliveryIntegrationTest extends PostgresGatewayTest {
         List<String> ids = postAll("lag", 5, null);
         Thread.sleep(2500); // past the 2 s the backlog reading is kept
 
-        JsonNode health = mapper.readTree(client.get("/actuator/health").body());
+        JsonNode health = mapper.readTree(client.get("/actuator/health", ADMIN).body());
         JsonNode details = health.findValue("http-ordered");
         assertThat(details).as("the output in %s", health).isNotNull();
         assertThat(details.path("backlog").asLong()).isGreaterThanOrEqualTo(4);
         assertThat(details.path("oldestWaitingSeconds").asLong()).isGreaterThanOrEqualTo(1);
-        JsonNode metric = mapper.readTree(client.get("/actuator/metrics/wagateway.output.backlog?tag=output:http-ordered").body());
+        JsonNode metric = mapper.readTree(client.get("/actuator/metrics/wagateway.output.backlog?tag=output:http-ordered", ADMIN).body());
         assertThat(metric.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(4);
-        assertThat(client.get("/actuator/metrics/wagateway.output.backlog.oldest.seconds").status()).isEqualTo(200);
+        assertThat(client.get("/actuator/metrics/wagateway.output.backlog.oldest.seconds", ADMIN).status()).isEqualTo(200);
 
         endpoint.mode(FakeEndpoint.Mode.UP);
         endpoint.delay(0);

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.wagateway.store.SqlCatalog;
 import dev.wagateway.support.PostgresGatewayTest;
 
 /**
@@ -23,13 +24,15 @@ import dev.wagateway.support.PostgresGatewayTest;
  */
 class DatabaseRateLimitStoreIntegrationTest extends PostgresGatewayTest {
 
+    static final String EXISTS = new SqlCatalog().get("rate-limit/bucket-exists");
+
     @Autowired
     DataSource dataSource;
 
     @Test
     void twoInstancesShareOneLimitPerClient() {
-        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000);
-        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000);
+        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
+        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
         String client = "ip:198.51.100." + (int) (Math.random() * 200);
 
         int allowed = 0;
@@ -48,8 +51,8 @@ class DatabaseRateLimitStoreIntegrationTest extends PostgresGatewayTest {
 
     @Test
     void concurrentRequestsOnBothInstancesNeverOvershoot() throws Exception {
-        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000);
-        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000);
+        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
+        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
         String client = "trusted:race-" + UUID.randomUUID();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
@@ -70,8 +73,8 @@ class DatabaseRateLimitStoreIntegrationTest extends PostgresGatewayTest {
 
     @Test
     void aFastBucketSpentLocallyStillHoldsOneLimitAcrossInstancesWithinItsSyncSlack() throws Exception {
-        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000);
-        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000);
+        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
+        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
         String client = "trusted:fast-" + UUID.randomUUID();
         int perMinute = 1200; // over DatabaseRateLimitStore.LOCAL_FROM_PER_MINUTE: spent locally, synced every 100 ms
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -101,7 +104,7 @@ class DatabaseRateLimitStoreIntegrationTest extends PostgresGatewayTest {
 
     @Test
     void bucketsThatRefilledAreDeleted() {
-        DatabaseRateLimitStore store = new DatabaseRateLimitStore(dataSource, 1000);
+        DatabaseRateLimitStore store = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
         String client = "ip:expiring-" + UUID.randomUUID();
         store.tryAcquire(client, 100);
         assertThat(rows(client)).isEqualTo(1);
@@ -111,6 +114,26 @@ class DatabaseRateLimitStoreIntegrationTest extends PostgresGatewayTest {
         assertThat(store.removeExpired()).isGreaterThanOrEqualTo(1);
         assertThat(rows(client)).isZero();
         assertThat(store.tryAcquire(client, 100).remaining()).as("a forgotten client starts full").isEqualTo(99);
+    }
+
+    /** What the admin key throttle asks before it looks at a key: spent elsewhere counts, looking spends nothing. */
+    @Test
+    void peekSeesAnotherInstancesSpentBucketAndCreatesNoRowForANewClient() {
+        RateLimitStore a = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
+        RateLimitStore b = new DatabaseRateLimitStore(dataSource, 1000, EXISTS);
+        String client = "admin-auth:peek-" + UUID.randomUUID();
+
+        assertThat(b.peek(client, 3).allowed()).isTrue();
+        assertThat(rows(client)).as("looking at a new client leaves no row").isZero();
+        a.tryAcquire(client, 3);
+        a.tryAcquire(client, 3);
+        for (int i = 0; i < 5; i++) {
+            assertThat(b.peek(client, 3)).as("peek %d", i).isEqualTo(new RateLimitStore.Decision(true, 1, 0));
+        }
+        a.tryAcquire(client, 3);
+        RateLimitStore.Decision blocked = b.peek(client, 3);
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(blocked.retryAfterSeconds()).isBetween(1L, 20L);
     }
 
     private long rows(String id) {

@@ -18,6 +18,20 @@ class InMemoryRateLimitStoreTest {
     }
 
     @Test
+    void peekTellsWithoutTakingAndRemembersNoNewKey() {
+        InMemoryRateLimitStore store = new InMemoryRateLimitStore(100);
+        assertThat(store.peek("new", 2)).isEqualTo(new RateLimitStore.Decision(true, 2, 0));
+        assertThat(store.trackedKeys()).isZero();
+        store.tryAcquire("a", 2);
+        assertThat(store.peek("a", 2)).isEqualTo(new RateLimitStore.Decision(true, 1, 0));
+        assertThat(store.peek("a", 2)).as("peeking again takes nothing").isEqualTo(new RateLimitStore.Decision(true, 1, 0));
+        store.tryAcquire("a", 2);
+        RateLimitStore.Decision spent = store.peek("a", 2);
+        assertThat(spent.allowed()).isFalse();
+        assertThat(spent.retryAfterSeconds()).isBetween(1L, 30L);
+    }
+
+    @Test
     void staysBoundedUnderManyClients() {
         InMemoryRateLimitStore store = new InMemoryRateLimitStore(1000);
         for (int i = 0; i < 10_000; i++) {
