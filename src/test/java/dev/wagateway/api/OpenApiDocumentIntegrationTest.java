@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +23,13 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import com.sun.net.httpserver.HttpServer;
 
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -40,6 +46,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.security.HmacSha256;
+import dev.wagateway.security.WahaAuthenticator;
 import dev.wagateway.support.Await;
 import dev.wagateway.support.FakeEndpoint;
 import dev.wagateway.support.PostgresGatewayTest;
@@ -52,7 +60,8 @@ import dev.wagateway.support.WebhookClient.Response;
  * JSON Schema 2020-12 meta-schema); every platform-http route under /api/whatsapp, with each of its methods, is in
  * it and nothing else is; and each documented operation, called over HTTP against a gateway holding sample data,
  * answers with a documented status whose body validates against the documented schema (the schemas forbid
- * undocumented fields, so a field added to an answer fails here until it is documented).
+ * undocumented fields, so a field added to an answer fails here until it is documented). The three sources are on
+ * (with their samples' keys), and a stand-in WhatsApp server answers the session start as ConsoleApiIntegrationTest's.
  */
 @TestPropertySource(properties = {
         "gateway.api.admin-key=" + OpenApiDocumentIntegrationTest.ADMIN_KEY,
@@ -64,7 +73,11 @@ import dev.wagateway.support.WebhookClient.Response;
         "gateway.outputs.delivery.retries=0",
         "gateway.outputs.delivery.retry-delay=10ms",
         "gateway.outputs.delivery.timeout=2s",
-        "gateway.outputs.delivery.failure-rate-threshold=100"})
+        "gateway.outputs.delivery.failure-rate-threshold=100",
+        "gateway.sources.cloud.verify-token=" + OpenApiDocumentIntegrationTest.CLOUD_VERIFY_TOKEN,
+        "gateway.sources.cloud.app-secret=" + OpenApiDocumentIntegrationTest.CLOUD_APP_SECRET,
+        "gateway.sources.waha.hmac-key=" + OpenApiDocumentIntegrationTest.WAHA_KEY,
+        "gateway.sources.evolution.api-keys=" + OpenApiDocumentIntegrationTest.EVOLUTION_TOKEN})
 class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
 
     static final String ADMIN_KEY = "openapi-admin";
@@ -72,10 +85,18 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
     static final String API = "/api/whatsapp";
     static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_KEY);
     static final Map<String, String> SENDER = Map.of("x-api-key", API_KEY);
+    static final Map<String, String> BROWSER = Map.of("Authorization",
+            "Basic " + Base64.getEncoder().encodeToString((":" + ADMIN_KEY).getBytes(StandardCharsets.UTF_8)));
+    static final String CLOUD_VERIFY_TOKEN = "openapi-meta-verify";
+    static final String CLOUD_APP_SECRET = "openapi-meta-app-secret";
+    static final String WAHA_KEY = "openapi-waha-hmac";
+    /** The apikey in every Evolution sample. */
+    static final String EVOLUTION_TOKEN = "B6D711FCDE4D4FD5936544120E713976";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private static FakeEndpoint crm;
     private static Path mediaDir;
+    private static HttpServer whatsAppServer;
 
     @Autowired
     CamelContext camel;
@@ -87,11 +108,42 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
         registry.add("gateway.outputs.http.crm.url", crm::url);
         mediaDir = Files.createTempDirectory("wagw-openapi-media");
         registry.add("gateway.media.dir", mediaDir::toString);
+        // The WhatsApp server's GET /session/start/{id}: 200 {success, message}, or 422 for the session "refused".
+        whatsAppServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        whatsAppServer.createContext("/session/start/", exchange -> {
+            boolean refuse = exchange.getRequestURI().getPath().endsWith("/refused");
+            byte[] body = (refuse ? "{\"success\":false,\"error\":\"Session already exists for: refused\"}"
+                    : "{\"success\":true,\"message\":\"Session initiated successfully\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(refuse ? 422 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        whatsAppServer.start();
+        registry.add("gateway.whatsapp-server.url", () -> "http://127.0.0.1:" + whatsAppServer.getAddress().getPort() + "/");
     }
 
     @AfterAll
     static void stop() {
         crm.close();
+        whatsAppServer.stop(0);
+    }
+
+    static String sourceSample(String folder, String name) {
+        try (InputStream in = OpenApiDocumentIntegrationTest.class.getResourceAsStream("/samples/" + folder + "/" + name + ".json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> cloudSigned(String body) {
+        return Map.of("X-Hub-Signature-256", new HmacSha256(CLOUD_APP_SECRET).signatureHeader(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static Map<String, String> wahaSigned(String body) {
+        return Map.of("X-Webhook-Hmac", new WahaAuthenticator(WAHA_KEY).signatureHeader(body.getBytes(StandardCharsets.UTF_8)),
+                "X-Webhook-Hmac-Algorithm", "sha512");
     }
 
     static JsonNode document() throws IOException {
@@ -128,7 +180,8 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
         assertThat(parsed.getMessages()).as("the parser's findings").isEmpty();
         assertThat(parsed.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
         assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes())
-                .containsOnlyKeys("webhookSignature", "webhookApiKey", "adminBearer", "adminBasic");
+                .containsOnlyKeys("webhookSignature", "webhookApiKey", "adminBearer", "adminBasic", "cloudSignature",
+                        "wahaHmac", "evolutionApiKey");
 
         // every schema in it is a JSON Schema 2020-12 schema (the dialect of OpenAPI 3.1)
         Schema metaSchema = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012())
@@ -187,6 +240,35 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
         check.post("/webhook/{sessionId}", "/webhook/shop", "{\"event\":\"loading_screen\",\"data\":{\"percent\":99}}", SENDER, 200);
         check.post("/webhook/{sessionId}", "/webhook/shop", Samples.forSession("ready", "someone-else"), SENDER, 400);
 
+        // sources (before the read API, so the archive it reads holds their events too)
+        check.get("/cloud", "/cloud?hub.mode=subscribe&hub.verify_token=" + CLOUD_VERIFY_TOKEN + "&hub.challenge=1158201444",
+                Map.of(), 200);
+        check.get("/cloud", "/cloud?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444", Map.of(), 403);
+        String cloudBatch = sourceSample("cloud", "batch");
+        Response batch = check.post("/cloud", "/cloud", cloudBatch, cloudSigned(cloudBatch), 200);
+        assertThat(batch.json().path("events").size()).isGreaterThan(1);
+        Response batchAgain = check.post("/cloud", "/cloud", cloudBatch, cloudSigned(cloudBatch), 200);
+        assertThat(batchAgain.json().path("duplicate").asBoolean()).isTrue();
+        String cloudText = sourceSample("cloud", "text");
+        assertThat(check.post("/cloud", "/cloud", cloudText, cloudSigned(cloudText), 200).json().path("eventId").isTextual()).isTrue();
+        check.post("/cloud", "/cloud", cloudText, Map.of(), 401);
+        String notCloud = "{\"object\":\"page\",\"entry\":[]}";
+        check.post("/cloud", "/cloud", notCloud, cloudSigned(notCloud), 400);
+
+        String wahaMessage = sourceSample("waha", "message");
+        check.post("/waha", "/waha", wahaMessage, wahaSigned(wahaMessage), 200);
+        check.post("/waha", "/waha", wahaMessage, Map.of(), 401);
+        String wahaAck = sourceSample("waha", "message_ack");
+        check.post("/waha/{sessionId}", "/waha/toko-jakarta", wahaAck, wahaSigned(wahaAck), 200);
+        check.post("/waha/{sessionId}", "/waha/another-shop", wahaAck, wahaSigned(wahaAck), 400);
+
+        String evolutionMessage = sourceSample("evolution", "messages_upsert");
+        check.post("/evolution", "/evolution", evolutionMessage, Map.of(), 200);
+        check.post("/evolution", "/evolution", evolutionMessage.replace(EVOLUTION_TOKEN, "0".repeat(32)), Map.of(), 401);
+        String evolutionReceipt = sourceSample("evolution", "messages_update_delivery");
+        check.post("/evolution/{event}", "/evolution/messages-update", evolutionReceipt, Map.of(), 200);
+        check.post("/evolution/{event}", "/evolution/connection-update", evolutionReceipt, Map.of(), 400);
+
         // read API
         check.get("/sessions", "/sessions", ADMIN, 200);
         check.get("/sessions", "/sessions?limit=1", ADMIN, 200);
@@ -208,11 +290,19 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
         check.get("/events", "/events", ADMIN, 200);
         check.get("/events", "/events?status=processed&since=2020-01-01T00:00:00Z", ADMIN, 200);
         check.get("/events", "/events?since=yesterday", ADMIN, 400);
+        Response range = check.get("/events", "/events?since=2020-01-01T00:00:00Z&until=2999-01-01T00:00:00Z", ADMIN, 200);
+        Set<String> sources = new TreeSet<>();
+        range.json().path("items").forEach(item -> sources.add(item.path("source").asText()));
+        assertThat(sources).containsExactly("cloud", "evolution", "waha", "wwebjs");
+        check.get("/events", "/events?until=tomorrow", ADMIN, 400);
         check.get("/events/{eventId}", "/events/" + eventId, ADMIN, 200);
         check.get("/events/{eventId}", "/events/none", ADMIN, 404);
 
         // dead letters: the output still down, then back
         check.get("/dead-letters", "/dead-letters?status=pending", ADMIN, 200);
+        // a browser's POST from another page (Basic credentials, no X-Requested-With) does nothing
+        check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/" + deadLetter + "/replay", "", BROWSER, 403);
+        check.post("/dead-letters/replay", "/dead-letters/replay?output=http-crm", "", BROWSER, 403);
         check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/" + deadLetter + "/replay", "", ADMIN, 502);
         crm.mode(FakeEndpoint.Mode.UP);
         check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/" + deadLetter + "/replay", "", ADMIN, 200);
@@ -220,6 +310,19 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
         check.post("/dead-letters/replay", "/dead-letters/replay?output=http-crm", "", ADMIN, 200);
         check.post("/dead-letters/replay", "/dead-letters/replay?from=never", "", ADMIN, 400);
         check.get("/dead-letters", "/dead-letters?status=resolved", ADMIN, 200);
+
+        // what the console reads and does
+        check.get("/outputs", "/outputs", ADMIN, 200);
+        check.get("/outputs", "/outputs", Map.of(), 401);
+        check.get("/throughput", "/throughput", ADMIN, 200);
+        check.get("/throughput", "/throughput?minutes=5", BROWSER, 200);
+        check.get("/throughput", "/throughput?minutes=0", ADMIN, 400);
+        check.get("/console", "/console", ADMIN, 200);
+        check.get("/console", "/console", Map.of(), 401);
+        check.post("/sessions/{sessionId}/start", "/sessions/new-shop/start", "", ADMIN, 200);
+        check.post("/sessions/{sessionId}/start", "/sessions/refused/start", "", ADMIN, 502);
+        check.post("/sessions/{sessionId}/start", "/sessions/bad.id/start", "", ADMIN, 400);
+        check.post("/sessions/{sessionId}/start", "/sessions/new-shop/start", "", BROWSER, 403);
 
         check.get("/openapi.json", "/openapi.json", Map.of(), 200);
 
@@ -270,6 +373,10 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
             if (content.has("application/json")) {
                 assertThat(contentType).as(operation).startsWith("application/json");
                 List<Error> errors = validate(content.path("application/json").path("schema"), r.json());
+                assertThat(errors).as("%s %d: %s", operation, r.status(), r.body()).isEmpty();
+            } else if (content.has("text/plain")) {
+                assertThat(contentType).as(operation).startsWith("text/plain");
+                List<Error> errors = validate(content.path("text/plain").path("schema"), TextNode.valueOf(r.body()));
                 assertThat(errors).as("%s %d: %s", operation, r.status(), r.body()).isEmpty();
             } else if (content.has("image/png")) {
                 assertThat(contentType).as(operation).isEqualTo("image/png");
