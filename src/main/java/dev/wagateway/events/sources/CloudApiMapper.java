@@ -118,7 +118,7 @@ public class CloudApiMapper implements SourceMapper {
         String type = text(m, "type") == null ? "unknown" : text(m, "type");
         JsonNode content = m.path(type);
         ObjectNode message = NODES.objectNode();
-        message.set("id", id(false, from == null ? null : chatId(from, false), wamid));
+        message.set("id", SourceChecks.messageId(false, from == null ? null : chatId(from, false), wamid, wamid));
         boolean media = MEDIA.contains(type) && content.isObject();
         message.put("hasMedia", media);
         message.put("body", body(type, content));
@@ -181,7 +181,7 @@ public class CloudApiMapper implements SourceMapper {
         boolean group = "group".equals(text(s, "recipient_type"));
         String recipient = firstText(s, "recipient_id", "recipient_user_id");
         ObjectNode message = NODES.objectNode();
-        message.set("id", id(true, recipient == null ? null : chatId(recipient, group), wamid));
+        message.set("id", SourceChecks.messageId(true, recipient == null ? null : chatId(recipient, group), wamid, wamid));
         message.put("ack", ack);
         putTimestamp(message, s);
         String business = text(value.path("metadata"), "display_phone_number");
@@ -197,16 +197,6 @@ public class CloudApiMapper implements SourceMapper {
         data.put("ack", ack);
         data.set(SourceEvent.RAW, raw);
         return new SourceEvent(session, "message_ack", data, deliveryId);
-    }
-
-    /** whatsapp-web.js's MessageId: {@code _serialized} is what the gateway keys messages by, here the wamid. */
-    private static ObjectNode id(boolean fromMe, String remote, String wamid) {
-        ObjectNode id = NODES.objectNode();
-        id.put("fromMe", fromMe);
-        id.put("remote", remote);
-        id.put("id", wamid);
-        id.put("_serialized", wamid);
-        return id;
     }
 
     private static String body(String type, JsonNode content) {
@@ -289,6 +279,6 @@ public class CloudApiMapper implements SourceMapper {
     }
 
     private static WebhookRejection invalid(String why) {
-        return WebhookRejection.badRequest("invalid_payload", "not a Cloud API webhook delivery: " + why);
+        return SourceChecks.invalid("not a Cloud API webhook delivery: " + why);
     }
 }

@@ -162,11 +162,7 @@ public final class EvolutionMapper implements SourceMapper {
         String chat = jid(text(payload.path("remoteJid")));
         String sender = jid(text(body.path("sender")));
 
-        ObjectNode id = JSON.objectNode();
-        id.put("fromMe", fromMe);
-        id.set("remote", textNode(chat));
-        id.put("id", keyId);
-        id.put("_serialized", keyId);
+        ObjectNode id = SourceChecks.messageId(fromMe, chat, keyId, keyId);
         ObjectNode message = JSON.objectNode();
         message.set("id", id);
         message.set("from", textNode(fromMe ? sender : chat));
@@ -212,11 +208,7 @@ public final class EvolutionMapper implements SourceMapper {
         String messageType = text(payload.path("messageType"));
         JsonNode content = payload.path("message");
 
-        ObjectNode id = JSON.objectNode();
-        id.put("fromMe", fromMe);
-        id.set("remote", textNode(chat));
-        id.put("id", keyId);
-        id.put("_serialized", keyId);
+        ObjectNode id = SourceChecks.messageId(fromMe, chat, keyId, keyId);
 
         ObjectNode message = JSON.objectNode();
         message.set("id", id);

@@ -131,6 +131,19 @@ final class SourceChecks {
         return JSON.nullNode();
     }
 
+    /**
+     * whatsapp-web.js's MessageId, the shape MessageColumns reads: {@code _serialized} is what the gateway keys
+     * messages by (the source's own message id).
+     */
+    static ObjectNode messageId(boolean fromMe, String remote, String id, String serialized) {
+        ObjectNode node = JSON.objectNode();
+        node.put("fromMe", fromMe);
+        node.set("remote", textNode(remote));
+        node.put("id", id);
+        node.put("_serialized", serialized);
+        return node;
+    }
+
     static JsonNode textNode(String value) {
         return value == null ? JSON.nullNode() : JSON.textNode(value);
     }

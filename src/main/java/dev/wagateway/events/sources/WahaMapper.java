@@ -135,11 +135,7 @@ public final class WahaMapper implements SourceMapper {
         String to = text(payload.path("to"));
         String chat = parsed ? parts[1] : fromMe ? to : from;
 
-        ObjectNode id = JSON.objectNode();
-        id.put("fromMe", fromMe);
-        id.set("remote", textNode(chat));
-        id.put("id", parsed ? parts[2] : serialized);
-        id.put("_serialized", serialized);
+        ObjectNode id = SourceChecks.messageId(fromMe, chat, parsed ? parts[2] : serialized, serialized);
 
         ObjectNode message = JSON.objectNode();
         message.set("id", id);
