@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
-import com.sun.net.httpserver.HttpServer;
 
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -50,6 +48,7 @@ import dev.wagateway.security.HmacSha256;
 import dev.wagateway.security.WahaAuthenticator;
 import dev.wagateway.support.Await;
 import dev.wagateway.support.FakeEndpoint;
+import dev.wagateway.support.FakeWhatsAppServer;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
@@ -96,7 +95,7 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
 
     private static FakeEndpoint crm;
     private static Path mediaDir;
-    private static HttpServer whatsAppServer;
+    private static FakeWhatsAppServer whatsAppServer;
 
     @Autowired
     CamelContext camel;
@@ -108,25 +107,14 @@ class OpenApiDocumentIntegrationTest extends PostgresGatewayTest {
         registry.add("gateway.outputs.http.crm.url", crm::url);
         mediaDir = Files.createTempDirectory("wagw-openapi-media");
         registry.add("gateway.media.dir", mediaDir::toString);
-        // The WhatsApp server's GET /session/start/{id}: 200 {success, message}, or 422 for the session "refused".
-        whatsAppServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-        whatsAppServer.createContext("/session/start/", exchange -> {
-            boolean refuse = exchange.getRequestURI().getPath().endsWith("/refused");
-            byte[] body = (refuse ? "{\"success\":false,\"error\":\"Session already exists for: refused\"}"
-                    : "{\"success\":true,\"message\":\"Session initiated successfully\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(refuse ? 422 : 200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        whatsAppServer.start();
-        registry.add("gateway.whatsapp-server.url", () -> "http://127.0.0.1:" + whatsAppServer.getAddress().getPort() + "/");
+        whatsAppServer = new FakeWhatsAppServer();
+        registry.add("gateway.whatsapp-server.url", whatsAppServer::url);
     }
 
     @AfterAll
     static void stop() {
         crm.close();
-        whatsAppServer.stop(0);
+        whatsAppServer.close();
     }
 
     static String sourceSample(String folder, String name) {

@@ -3,17 +3,14 @@ package dev.wagateway.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.GatewayApplication;
+import dev.wagateway.support.FakeWhatsAppServer;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient;
@@ -56,36 +54,22 @@ class ConsoleApiIntegrationTest {
             "gateway.outputs.http.crm.events=call"})
     class WithAdminKeyAndServer extends PostgresGatewayTest {
 
-        private static HttpServer server;
-        private static final List<String> received = new CopyOnWriteArrayList<>();
+        private static FakeWhatsAppServer server;
 
         @DynamicPropertySource
         static void whatsAppServer(DynamicPropertyRegistry registry) throws IOException {
-            // The WhatsApp server's start endpoint: 200 {success, message}, or 422 for a session it will not start.
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-            server.createContext("/session/start/", exchange -> {
-                String id = exchange.getRequestURI().getPath().substring("/session/start/".length());
-                received.add(exchange.getRequestMethod() + " " + id + " " + exchange.getRequestHeaders().getFirst("x-api-key"));
-                boolean refuse = id.equals("refused");
-                byte[] body = (refuse ? "{\"success\":false,\"error\":\"Session already exists for: refused\"}"
-                        : "{\"success\":true,\"message\":\"Session initiated successfully\"}").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(refuse ? 422 : 200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            registry.add("gateway.whatsapp-server.url", () -> "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            server = new FakeWhatsAppServer();
+            registry.add("gateway.whatsapp-server.url", server::url);
         }
 
         @AfterAll
         static void stopServer() {
-            server.stop(0);
+            server.close();
         }
 
         @BeforeEach
         void clear() {
-            received.clear();
+            server.clear();
         }
 
         private Map<String, String> with(String... pairs) {
@@ -155,18 +139,18 @@ class ConsoleApiIntegrationTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.json().path("success").asBoolean()).isTrue();
             assertThat(r.json().path("message").asText()).isEqualTo("Session initiated successfully");
-            assertThat(received).containsExactly("GET toko-baru " + WA_KEY);
+            assertThat(server.starts()).containsExactly("GET toko-baru " + WA_KEY);
 
             Response refused = client.post("/api/whatsapp/sessions/refused/start", "", BEARER);
             assertThat(refused.status()).isEqualTo(502);
             assertThat(refused.error()).isEqualTo("whatsapp_server_refused");
             assertThat(refused.json().path("message").asText()).isEqualTo("the WhatsApp server answered 422: Session already exists for: refused");
 
-            received.clear();
+            server.clear();
             assertThat(client.post("/api/whatsapp/sessions/bad.id/start", "", BEARER).error()).isEqualTo("invalid_session_id");
             assertThat(client.post("/api/whatsapp/sessions/x/start", "", Map.of()).status()).isEqualTo(401);
             assertThat(client.get("/api/whatsapp/sessions/x/start", BEARER).status()).isIn(404, 405);
-            assertThat(received).as("nothing reached the server").isEmpty();
+            assertThat(server.starts()).as("nothing reached the server").isEmpty();
         }
 
         @Test
@@ -182,7 +166,7 @@ class ConsoleApiIntegrationTest {
                     .error()).isEqualTo("cross_site_request");
             assertThat(client.post("/api/whatsapp/dead-letters/some-id/replay", "", with("Authorization", BASIC)).status()).isEqualTo(403);
             assertThat(client.post("/api/whatsapp/sessions/toko-x/start", "", with("Authorization", BASIC)).status()).isEqualTo(403);
-            assertThat(received).as("a refused start reached no server").isEmpty();
+            assertThat(server.starts()).as("a refused start reached no server").isEmpty();
 
             // The console's own request, and a script with a Bearer key.
             assertThat(client.post(replay, "", with("Authorization", BASIC, "X-Requested-With", "wagateway-console",

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import javax.imageio.ImageIO;
@@ -21,7 +20,6 @@ import com.google.zxing.MultiFormatReader;
 import com.google.zxing.NotFoundException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
-import com.sun.net.httpserver.HttpServer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.support.FakeEndpoint;
+import dev.wagateway.support.FakeWhatsAppServer;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 
@@ -66,8 +65,7 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
     static final Path SCREENSHOTS = Path.of("docs/console");
 
     private static FakeEndpoint crm;
-    private static HttpServer whatsAppServer;
-    private static final List<String> starts = new CopyOnWriteArrayList<>();
+    private static FakeWhatsAppServer whatsAppServer;
     private static ChromeDriver browser;
     private static String signedInAt;
 
@@ -76,18 +74,8 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
         crm = new FakeEndpoint();
         registry.add("gateway.outputs.http.crm.url", crm::url);
         registry.add("gateway.outputs.http.crm.events", () -> "message");
-        // A stand-in for the WhatsApp server's GET /session/start/{id}: records the id and the key it was sent.
-        whatsAppServer = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 10);
-        whatsAppServer.createContext("/session/start/", exchange -> {
-            starts.add(exchange.getRequestURI().getPath() + " key=" + exchange.getRequestHeaders().getFirst("x-api-key"));
-            byte[] body = "{\"success\":true,\"message\":\"Session initiated successfully\"}".getBytes();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        whatsAppServer.start();
-        registry.add("gateway.whatsapp-server.url", () -> "http://127.0.0.1:" + whatsAppServer.getAddress().getPort());
+        whatsAppServer = new FakeWhatsAppServer();
+        registry.add("gateway.whatsapp-server.url", whatsAppServer::url);
     }
 
     @AfterAll
@@ -96,7 +84,7 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
             browser.quit();
         }
         crm.close();
-        whatsAppServer.stop(0);
+        whatsAppServer.close();
     }
 
     @BeforeEach
@@ -207,7 +195,7 @@ class ConsoleBrowserTest extends PostgresGatewayTest {
         id.sendKeys("toko-medan");
         browser.findElement(By.cssSelector("#start-form button")).click();
         waitFor("the start's answer", () -> browser.findElement(By.id("start-result")).getText().startsWith("Started toko-medan"));
-        assertThat(starts).contains("/session/start/toko-medan key=" + WA_KEY);
+        assertThat(whatsAppServer.starts()).contains("GET toko-medan " + WA_KEY);
 
         // The server then posts the session's QR: it shows, and it is the posted one.
         String first = "2@first-code-" + System.nanoTime() + ",AbCdEf0123456789=,GhIjKl0123456789=";
