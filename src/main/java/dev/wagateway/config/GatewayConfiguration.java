@@ -61,6 +61,7 @@ import dev.wagateway.outputs.OutputCatalog;
 import dev.wagateway.outputs.OutboxWorkers;
 import dev.wagateway.outputs.OutputDefinition;
 import dev.wagateway.outputs.OutputDelivery;
+import dev.wagateway.outputs.OutputHeaderFilter;
 import dev.wagateway.outputs.OutputMessages;
 import dev.wagateway.outputs.OutputRoutes;
 import dev.wagateway.outputs.OutputStats;
@@ -76,6 +77,7 @@ import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.JobLock;
+import dev.wagateway.store.TableVacuum;
 import dev.wagateway.store.MediaStore;
 import dev.wagateway.store.NamedParameterCache;
 import dev.wagateway.store.Outbox;
@@ -300,6 +302,12 @@ public class GatewayConfiguration {
                 lock);
     }
 
+    @Bean
+    TableVacuum tableVacuum(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties, JobLock lock,
+            @Value("${gateway.sql-dialect}") String dialect) {
+        return new TableVacuum(jdbc, sql, "postgresql".equals(dialect), properties.getRetention().getVacuumDeadRows(), lock);
+    }
+
     // --- outputs -------------------------------------------------------------------------------------------
 
     @Bean
@@ -340,6 +348,11 @@ public class GatewayConfiguration {
     @Bean
     OutputMessages outputMessages(OutputCatalog catalog, QrRenderer qr) {
         return new OutputMessages(catalog, qr);
+    }
+
+    @Bean
+    OutputHeaderFilter outputHeaderFilter() {
+        return new OutputHeaderFilter();
     }
 
     @Bean

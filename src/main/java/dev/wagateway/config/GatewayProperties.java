@@ -160,7 +160,21 @@ public class GatewayProperties {
         /** How often the purge runs, and how long after start-up it first runs. */
         private Duration interval = Duration.ofHours(1);
         private Duration initialDelay = Duration.ofMinutes(1);
+        /**
+         * PostgreSQL: the tables churned at the event rate (outbox, lanes, sessions, rate-limit buckets) are vacuumed
+         * every {@code vacuumInterval} when they hold at least {@code vacuumDeadRows} dead rows (store.TableVacuum,
+         * routes/housekeeping.yaml); false leaves them to the server's autovacuum.
+         */
+        private boolean vacuum = true;
+        private Duration vacuumInterval = Duration.ofSeconds(10);
+        private long vacuumDeadRows = 1000;
 
+        public boolean isVacuum() { return vacuum; }
+        public void setVacuum(boolean vacuum) { this.vacuum = vacuum; }
+        public Duration getVacuumInterval() { return vacuumInterval; }
+        public void setVacuumInterval(Duration vacuumInterval) { this.vacuumInterval = vacuumInterval; }
+        public long getVacuumDeadRows() { return vacuumDeadRows; }
+        public void setVacuumDeadRows(long vacuumDeadRows) { this.vacuumDeadRows = vacuumDeadRows; }
         public int getArchiveDays() { return archiveDays; }
         public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }
         public int getBatchSize() { return batchSize; }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -29,6 +30,7 @@ public class OutputStats implements HealthIndicator {
     private final OutputRoutes routes;
     private final MeterRegistry meters;
     private final Outbox outbox;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile Map<String, Outbox.Backlog> backlog = Map.of();
     private volatile long backlogReadAt;
 
@@ -104,7 +106,8 @@ public class OutputStats implements HealthIndicator {
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, OffsetDateTime.now()).toMillis() / 1000.0);
     }
 
+    /** Looked up in the registry once per output and name: sent() runs on every delivery. */
     private Counter counter(String name, String output) {
-        return meters.counter(name, "output", output);
+        return counters.computeIfAbsent(name + '\n' + output, key -> meters.counter(name, "output", output));
     }
 }

@@ -112,6 +112,9 @@ class HttpOutputIntegrationTest extends PostgresGatewayTest {
         assertThat(qr.header("x-webhook-signature"))
                 .isEqualTo(new HmacSha256(SECRET).signatureHeader(qr.body().getBytes(StandardCharsets.UTF_8)));
         assertThat(qr.header("content-type")).startsWith("application/json");
+        // The receiver's contract is the X-Webhook-* headers, none of the routes' own (WaEventId, WaReceivedAt...).
+        assertThat(qr.headers().keySet()).contains("x-webhook-event", "x-webhook-session", "x-webhook-event-id",
+                "x-webhook-source").noneMatch(name -> name.startsWith("wa"));
         JsonNode envelope = mapper.readTree(qr.body());
         assertThat(envelope.path("eventId").asText()).isEqualTo(qrId);
         assertThat(envelope.path("sessionId").asText()).isEqualTo("fwd-sign");
