@@ -2,13 +2,10 @@ package dev.wagateway.outputs;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -30,8 +27,6 @@ public class OutputDelivery {
 
     private final CamelContext camel;
     private final ProducerTemplate producer;
-    /** Each output's direct:deliver-<name> endpoint, resolved once: by URI text, every send normalised it again. */
-    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     public OutputDelivery(CamelContext camel, ProducerTemplate producer) {
         this.camel = camel;
@@ -56,7 +51,7 @@ public class OutputDelivery {
             exchange.setProperty(BATCH, List.copyOf(events));
         }
         try {
-            producer.send(endpoints.computeIfAbsent(output.deliveryUri(), camel::getEndpoint), exchange);
+            producer.send(output.deliveryUri(), exchange);
         } catch (RuntimeException e) {
             return e;
         }
