@@ -160,6 +160,7 @@ public class GatewayProperties {
         /** How often the purge runs, and how long after start-up it first runs. */
         private Duration interval = Duration.ofHours(1);
         private Duration initialDelay = Duration.ofMinutes(1);
+
         /**
          * PostgreSQL: the tables churned at the event rate (outbox, lanes, sessions, rate-limit buckets) are vacuumed
          * every {@code vacuumInterval} when they hold at least {@code vacuumDeadRows} dead rows (store.TableVacuum,
@@ -175,6 +176,7 @@ public class GatewayProperties {
         public void setVacuumInterval(Duration vacuumInterval) { this.vacuumInterval = vacuumInterval; }
         public long getVacuumDeadRows() { return vacuumDeadRows; }
         public void setVacuumDeadRows(long vacuumDeadRows) { this.vacuumDeadRows = vacuumDeadRows; }
+
         public int getArchiveDays() { return archiveDays; }
         public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }
         public int getBatchSize() { return batchSize; }

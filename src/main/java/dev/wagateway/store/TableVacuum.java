@@ -1,7 +1,10 @@
 package dev.wagateway.store;
 
+import java.sql.Statement;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -44,7 +47,19 @@ public class TableVacuum {
             return 0L;
         }
         long started = System.nanoTime();
-        jdbc.execute(sql.get("postgresql/vacuum/vacuum"));
+        // Not bound by the statement timeout (DB_STATEMENT_TIMEOUT, 20 s) meant for the webhook's statements: the
+        // first vacuum of a table bloated over hours can take longer, and cut off it would never finish.
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET statement_timeout = 0");
+                try {
+                    statement.execute(sql.get("postgresql/vacuum/vacuum"));
+                } finally {
+                    statement.execute("RESET statement_timeout");
+                }
+            }
+            return null;
+        });
         log.debug("vacuumed the churned tables: {} dead rows, {} ms", dead, (System.nanoTime() - started) / 1_000_000);
         return dead;
     }
