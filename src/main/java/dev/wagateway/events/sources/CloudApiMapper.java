@@ -82,7 +82,7 @@ public class CloudApiMapper implements SourceMapper {
         if (!"messages".equals(field)) {
             // Another subscription (account_update, message_template_status_update, ...): kept under its name.
             String name = field.toLowerCase(Locale.ROOT).replaceAll("[^a-z_]", "_");
-            events.add(new SourceEvent(session != null ? session : text(entry, "id"), name, raw(value), null));
+            events.add(new SourceEvent(session != null ? session : text(entry, "id"), name, SourceChecks.data(value), null));
             return;
         }
         if (session == null) {
@@ -100,7 +100,7 @@ public class CloudApiMapper implements SourceMapper {
             events.add(status(session, value, s));
         }
         if (messages.isMissingNode() && statuses.isMissingNode()) {
-            events.add(new SourceEvent(session, value.has("errors") ? "message_errors" : "messages", raw(value), null));
+            events.add(new SourceEvent(session, value.has("errors") ? "message_errors" : "messages", SourceChecks.data(value), null));
         }
     }
 
@@ -265,12 +265,6 @@ public class CloudApiMapper implements SourceMapper {
             }
         });
         return raw;
-    }
-
-    private static ObjectNode raw(JsonNode value) {
-        ObjectNode data = NODES.objectNode();
-        data.set(SourceEvent.RAW, value);
-        return data;
     }
 
     private static String text(JsonNode node, String field) {
