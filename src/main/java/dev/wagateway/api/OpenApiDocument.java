@@ -12,7 +12,7 @@ import dev.wagateway.shared.HttpReply;
 /**
  * Serves the OpenAPI 3.1 description of the webhook and the read/admin API ({@value #RESOURCE}, a static file
  * kept by hand next to routes/*.yaml) at GET /api/whatsapp/openapi.json (routes/api.yaml). Anonymous: it holds no
- * secret, and a client generator or the console reads it before it has a key. OpenApiDocumentIntegrationTest
+ * secret, and a client generator or the console reads it before it has a key. OpenApiDocumentIT
  * checks that it is valid, that every route under /api/whatsapp is in it, and that the answers match it.
  */
 public class OpenApiDocument {

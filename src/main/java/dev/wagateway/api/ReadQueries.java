@@ -8,7 +8,7 @@ import dev.wagateway.store.SqlCatalog;
 
 /**
  * The read API's SQL: a named base statement from sql/api/ plus the optional filters a request names, so each
- * query carries only the conditions it needs and stays on an index (ReadQueriesPlanTest checks the plans).
+ * query carries only the conditions it needs and stays on an index (ReadQueriesPlanIT checks the plans).
  */
 public class ReadQueries {
 

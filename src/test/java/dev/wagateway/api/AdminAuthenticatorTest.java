@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.wagateway.security.AuthFailureLimiter;
 import dev.wagateway.security.InMemoryRateLimitStore;
 
-/** The admin key check and its throttle without HTTP (AdminHardeningIntegrationTest has them over HTTP). */
+/** The admin key check and its throttle without HTTP (AdminHardeningIT has them over HTTP). */
 class AdminAuthenticatorTest {
 
     static final String KEY = "k-3f9";

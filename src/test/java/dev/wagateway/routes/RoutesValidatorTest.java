@@ -152,7 +152,7 @@ class RoutesValidatorTest {
         assertThat(JavaSide.beanNames())
                 .contains("rateLimiter", "readApi", "messageColumns", "outputMessages", "deadLetterReplayer",
                         "platform-http-engine", "gatewayConfiguration")
-                // @Bean methods of a test's @TestConfiguration (SynchronousPlatformHttpIntegrationTest) are on the
+                // @Bean methods of a test's @TestConfiguration (SynchronousPlatformHttpIT) are on the
                 // test classpath, never in the gateway
                 .doesNotContain("dispatchRecorder", "threadNameRoute", "noSuchProcessor");
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * README's "Testing your routes" shows a route file and its test; these are the files the build runs
- * (VipOutputRouteTest), so a change to either that is not made in README too fails here.
+ * (VipOutputRouteIT), so a change to either that is not made in README too fails here.
  */
 class ReadmeExamplesTest {
 
@@ -23,7 +23,7 @@ class ReadmeExamplesTest {
         assertThat(block(readme, "```yaml", marker))
                 .isEqualTo(Files.readString(Path.of("src/test/resources/testkit/vip-output.yaml")));
         assertThat(block(readme, "```java", marker))
-                .isEqualTo(Files.readString(Path.of("src/test/java/dev/wagateway/testkit/VipOutputRouteTest.java")));
+                .isEqualTo(Files.readString(Path.of("src/test/java/dev/wagateway/testkit/VipOutputRouteIT.java")));
     }
 
     private static String block(String readme, String fence, int from) {

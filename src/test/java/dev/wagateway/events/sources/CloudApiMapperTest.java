@@ -29,9 +29,9 @@ class CloudApiMapperTest {
 
         assertThat(e.event()).isEqualTo("message");
         assertThat(e.sessionId()).isEqualTo("109876543210987");
-        assertThat(e.deliveryId()).isEqualTo("cloud:" + CloudApiSourceIntegrationTest.TEXT_WAMID);
+        assertThat(e.deliveryId()).isEqualTo("cloud:" + CloudApiSourceIT.TEXT_WAMID);
         JsonNode m = e.data().path("message");
-        assertThat(m.path("id").path("_serialized").asText()).isEqualTo(CloudApiSourceIntegrationTest.TEXT_WAMID);
+        assertThat(m.path("id").path("_serialized").asText()).isEqualTo(CloudApiSourceIT.TEXT_WAMID);
         assertThat(m.path("id").path("remote").asText()).isEqualTo("6281234567890@c.us");
         assertThat(m.path("from").asText()).isEqualTo("6281234567890@c.us");
         assertThat(m.path("to").asText()).isEqualTo("6289876543210@c.us");

@@ -1,0 +1,101 @@
+package dev.wagateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.ConnectionCallback;
+
+import dev.wagateway.store.SqlCatalog;
+import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.Samples;
+
+/**
+ * Every read of the read API, the intake's dedupe lookups and the retention purge can be served by an index:
+ * with sequential scans priced out, PostgreSQL's plan for each has none.
+ */
+class ReadQueriesPlanIT extends PostgresGatewayTest {
+
+    @Autowired
+    ReadQueries queries;
+
+    @Autowired
+    SqlCatalog sql;
+
+    @BeforeEach
+    void rowsAndStatistics() {
+        if (count("wa_events") == 0) {
+            for (String s : Samples.ALL) {
+                client.post("/api/whatsapp/webhook", Samples.load(s));
+            }
+        }
+        jdbc.execute("ANALYZE");
+    }
+
+    private List<String> plan(String statement, List<Object> args) {
+        return jdbc.execute((ConnectionCallback<List<String>>) c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET enable_seqscan = off");
+            }
+            List<String> lines = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + statement)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lines.add(rs.getString(1));
+                    }
+                }
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET enable_seqscan");
+                }
+            }
+            return lines;
+        });
+    }
+
+    @Test
+    void noReadNeedsASequentialScan() {
+        ReadQueries.Page page = new ReadQueries.Page(50, 0);
+        OffsetDateTime since = OffsetDateTime.now().minusDays(1);
+        Map<String, ReadQueries.Query> reads = new LinkedHashMap<>();
+        reads.put("sessions", queries.sessions(page));
+        reads.put("session", queries.session("toko-jakarta"));
+        reads.put("session qr", queries.sessionQr("toko-jakarta"));
+        reads.put("messages", queries.messages("toko-jakarta", null, null, null, page));
+        reads.put("messages by chat, since, fromMe", queries.messages("toko-jakarta", "6281234567890@c.us", true, 1764312000L, page));
+        reads.put("message", queries.message("false_6281234567890@c.us_3EB0C767D71D3A5F0A1B"));
+        reads.put("media", queries.media("0".repeat(64)));
+        reads.put("events", queries.events(null, null, null, null, page));
+        reads.put("events by session", queries.events("toko-jakarta", null, null, null, page));
+        reads.put("events by event", queries.events(null, "qr", null, null, page));
+        reads.put("events by status", queries.events(null, null, "failed", null, page));
+        reads.put("events since", queries.events(null, null, null, since, page));
+        reads.put("events by all", queries.events("toko-jakarta", "qr", "processed", since, page));
+        reads.put("events in a time range", queries.events(null, null, null, since, OffsetDateTime.now(), page));
+        reads.put("events of a session until", queries.events("toko-jakarta", null, null, null, OffsetDateTime.now(), page));
+        reads.put("event", queries.event("x"));
+        reads.put("throughput", queries.throughput(OffsetDateTime.now().minusHours(1)));
+        reads.put("pending dead letters per output", new ReadQueries.Query(sql.get("dead-letters/pending-counts"), List.of()));
+        reads.put("dedupe find", new ReadQueries.Query(sql.get("dedupe/find"), List.of("s", "k")));
+        reads.put("retention purge", new ReadQueries.Query(sql.get("retention/purge-events"), List.of(since, 1000)));
+        reads.put("dedupe purge", new ReadQueries.Query(sql.get("retention/purge-dedupe"), List.of(since, 1000)));
+
+        reads.forEach((name, query) -> {
+            List<String> plan = plan(query.sql(), query.args());
+            assertThat(String.join("\n", plan)).as(name).doesNotContain("Seq Scan").containsIgnoringCase("Index");
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package dev.wagateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.Samples;
+
+/** The scheduled route deletes old archived events in batches, and expired dedupe claims; nothing else. */
+@TestPropertySource(properties = {
+        "gateway.retention.archive-days=30",
+        "gateway.retention.batch-size=2",
+        "gateway.retention.interval=500",
+        "gateway.retention.initial-delay=500"})
+class RetentionIT extends PostgresGatewayTest {
+
+    @Test
+    void oldEventsGoInBatchesAndTheDomainTablesStay() throws Exception {
+        OffsetDateTime old = OffsetDateTime.now(ZoneOffset.UTC).minusDays(40);
+        for (int i = 0; i < 5; i++) {
+            jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
+                    + "VALUES (?, 'ret', 'message', 'universal', ?, '{}', 'x', 'processed')", "old-" + i, old.plusMinutes(i));
+            jdbc.update("INSERT INTO wa_event_dedupe (session_id, dedupe_key, event_id, expires_at) VALUES ('ret', ?, ?, ?)",
+                    "k" + i, "old-" + i, old);
+        }
+        // One old event is still owed to an output (down since): it stays until delivered or dead-lettered.
+        jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
+                + "VALUES ('owed-1', 'ret', 'message', 'universal', ?, '{}', 'x', 'processed')", old);
+        jdbc.update("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at) VALUES ('http-away', 'ret', 'owed-1', 3, ?)",
+                old);
+        // Only a sender delivery id leaves a claim (a body is compared with the session's previous event instead).
+        String recent = client.post("/api/whatsapp/webhook", Samples.forSession("message", "ret"),
+                java.util.Map.of("X-Delivery-Id", "recent-1")).json().path("eventId").asText();
+
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline
+                && jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE event_id LIKE 'old-%'", Long.class) > 0) {
+            Thread.sleep(200);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE event_id LIKE 'old-%'", Long.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_event_dedupe WHERE event_id LIKE 'old-%'", Long.class)).isZero();
+        assertThat(eventRow(recent)).containsEntry("status", "processed");
+        assertThat(eventRow("owed-1")).as("an event an output still owes").containsEntry("status", "processed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_event_dedupe WHERE event_id = ?", Long.class, recent))
+                .as("a live claim stays").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_messages WHERE session_id = 'ret'", Long.class)).isEqualTo(1);
+        assertThat(sessionRow("ret")).isNotEmpty();
+    }
+}
