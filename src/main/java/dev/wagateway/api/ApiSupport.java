@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,10 @@ import dev.wagateway.shared.HttpReply;
 final class ApiSupport {
 
     static final ObjectMapper mapper = new ObjectMapper();
+
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private ApiSupport() {
     }
@@ -100,10 +105,38 @@ final class ApiSupport {
         return new ReadQueries.Page(limit, offset);
     }
 
-    static String param(Exchange exchange, String name) {
+    /**
+     * A {@code {name}} of the route's path, already percent-decoded once for every route (intake.PathParameters: a
+     * client sends {@code true_1%40c.us_AB}, this reads {@code true_1@c.us_AB}); blank or over 255 characters is a
+     * 400 {@code code}.
+     */
+    static String pathParameter(Exchange exchange, String name, String code) {
         String value = exchange.getMessage().getHeader(name, String.class);
         if (value == null || value.isBlank() || value.length() > 255) {
-            throw ApiError.badParameter(name + " is missing or too long");
+            throw new ApiError(400, code, name + " is missing or longer than 255 characters");
+        }
+        return value;
+    }
+
+    /** {@code {sessionId}}: SPEC.md's session id, else 400 {@code invalid_session_id}. */
+    static String sessionId(Exchange exchange) {
+        return matching(exchange, "sessionId", "invalid_session_id", SESSION_ID, "^[A-Za-z0-9_-]{1,64}$");
+    }
+
+    /** {@code {eventId}} or {@code {deadLetterId}}: ids the gateway assigns are UUIDs, else 400 {@code code}. */
+    static String uuid(Exchange exchange, String name, String code) {
+        return matching(exchange, name, code, UUID, "a UUID");
+    }
+
+    /** {@code {sha256}}: 64 hex digits, returned lower-case as media files are named, else 400 {@code invalid_sha256}. */
+    static String sha256(Exchange exchange) {
+        return matching(exchange, "sha256", "invalid_sha256", SHA256, "64 hex digits").toLowerCase(Locale.ROOT);
+    }
+
+    private static String matching(Exchange exchange, String name, String code, Pattern pattern, String shape) {
+        String value = pathParameter(exchange, name, code);
+        if (!pattern.matcher(value).matches()) {
+            throw new ApiError(400, code, name + " must be " + shape);
         }
         return value;
     }

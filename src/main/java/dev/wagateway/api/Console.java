@@ -51,7 +51,7 @@ public class Console {
 
     /** GET /console/{asset}: console.js, console.css, index.html; anything else 404. */
     public void asset(Exchange exchange) {
-        Asset asset = assets.get(ApiSupport.param(exchange, "asset"));
+        Asset asset = assets.get(ApiSupport.pathParameter(exchange, "asset", "invalid_asset"));
         if (asset == null) {
             throw ApiError.notFound("not_found", "no such console file");
         }

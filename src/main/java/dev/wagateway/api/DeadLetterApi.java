@@ -39,7 +39,7 @@ public class DeadLetterApi {
 
     /** POST dead-letters/{id}/replay: 200 when delivered, 502 when the output failed again. */
     public void replay(Exchange exchange) {
-        DeadLetterReplayer.Outcome outcome = replayer.replay(ApiSupport.param(exchange, "deadLetterId"));
+        DeadLetterReplayer.Outcome outcome = replayer.replay(ApiSupport.uuid(exchange, "deadLetterId", "invalid_dead_letter_id"));
         if (outcome == null) {
             throw ApiError.notFound("dead_letter_not_found", "no such dead letter");
         }

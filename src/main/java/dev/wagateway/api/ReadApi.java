@@ -58,7 +58,7 @@ public class ReadApi {
     }
 
     public void session(Exchange exchange) {
-        ApiSupport.writeJson(exchange, 200, ApiSupport.one(ApiSupport.run(jdbc, queries.session(ApiSupport.param(exchange, "sessionId"))), "session_not_found", "no such session"));
+        ApiSupport.writeJson(exchange, 200, ApiSupport.one(ApiSupport.run(jdbc, queries.session(ApiSupport.sessionId(exchange))), "session_not_found", "no such session"));
     }
 
     public void sessionQr(Exchange exchange) {
@@ -73,18 +73,18 @@ public class ReadApi {
     }
 
     public void sessionMessages(Exchange exchange) {
-        String session = ApiSupport.param(exchange, "sessionId");
+        String session = ApiSupport.sessionId(exchange);
         ReadQueries.Page page = ApiSupport.page(exchange, defaultPageSize, maxPageSize);
         ApiSupport.writePage(exchange, ApiSupport.run(jdbc, queries.messages(session, ApiSupport.optional(exchange, "chat"), ApiSupport.bool(exchange, "fromMe"),
                 ApiSupport.epochSeconds(exchange, "since"), page)), page);
     }
 
     public void message(Exchange exchange) {
-        ApiSupport.writeJson(exchange, 200, ApiSupport.one(ApiSupport.run(jdbc, queries.message(ApiSupport.param(exchange, "messageId"))), "message_not_found", "no such message"));
+        ApiSupport.writeJson(exchange, 200, ApiSupport.one(ApiSupport.run(jdbc, queries.message(ApiSupport.pathParameter(exchange, "messageId", "invalid_message_id"))), "message_not_found", "no such message"));
     }
 
     public void mediaFile(Exchange exchange) throws IOException {
-        String sha256 = ApiSupport.param(exchange, "sha256").toLowerCase(Locale.ROOT);
+        String sha256 = ApiSupport.sha256(exchange);
         List<Map<String, Object>> rows = jdbc.queryForList(queries.media(sha256).sql(), queries.media(sha256).args().toArray());
         Path file = media.find(sha256).orElse(null);
         if (rows.isEmpty() || file == null) {
@@ -122,7 +122,7 @@ public class ReadApi {
     }
 
     public void event(Exchange exchange) {
-        ApiSupport.writeJson(exchange, 200, ApiSupport.one(ApiSupport.run(jdbc, queries.event(ApiSupport.param(exchange, "eventId"))), "event_not_found", "no such event"));
+        ApiSupport.writeJson(exchange, 200, ApiSupport.one(ApiSupport.run(jdbc, queries.event(ApiSupport.uuid(exchange, "eventId", "invalid_event_id"))), "event_not_found", "no such event"));
     }
 
     public void error(Exchange exchange) {
@@ -138,8 +138,8 @@ public class ReadApi {
     }
 
     private Map<String, Object> pendingQr(Exchange exchange) {
-        List<Map<String, Object>> rows = jdbc.queryForList(queries.sessionQr(ApiSupport.param(exchange, "sessionId")).sql(),
-                ApiSupport.param(exchange, "sessionId"));
+        String sessionId = ApiSupport.sessionId(exchange);
+        List<Map<String, Object>> rows = jdbc.queryForList(queries.sessionQr(sessionId).sql(), sessionId);
         if (rows.isEmpty() || rows.get(0).get("qr") == null || !"qr_pending".equals(rows.get(0).get("status"))) {
             throw ApiError.notFound("no_pending_qr", "this session has no QR waiting to be scanned");
         }

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public class WhatsAppServer {
 
     private static final Logger log = LoggerFactory.getLogger(WhatsAppServer.class);
-    private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
     private final String baseUrl;
     private final String apiKey;
@@ -47,10 +45,7 @@ public class WhatsAppServer {
             throw ApiError.notFound("whatsapp_server_not_configured",
                     "set WHATSAPP_SERVER_URL to start sessions from the gateway");
         }
-        String sessionId = ApiSupport.param(exchange, "sessionId");
-        if (!SESSION_ID.matcher(sessionId).matches()) {
-            throw new ApiError(400, "invalid_session_id", "sessionId must match ^[A-Za-z0-9_-]{1,64}$");
-        }
+        String sessionId = ApiSupport.sessionId(exchange);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/session/start/" + sessionId))
                 .timeout(timeout).header("Accept", "application/json").GET();
         if (apiKey != null) {

@@ -4,11 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
@@ -33,10 +39,30 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @Configuration(proxyBeanMethods = false)
 public class SynchronousPlatformHttp {
 
-    /** Replaces the starter's engine (it backs off when one is defined): same consumer, caller-runs executor. */
+    /**
+     * Replaces the starter's engine (it backs off when one is defined): same consumer, caller-runs executor, and
+     * the path parameters of routes that have any percent-decoded before the route runs ({@link PathParameters}).
+     */
     @Bean(name = "platform-http-engine")
     PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port) {
-        return new SpringBootPlatformHttpEngine(port, Runnable::run);
+        return new SpringBootPlatformHttpEngine(port, Runnable::run) {
+            @Override
+            public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor route) {
+                List<String> names = PathParameters.names(endpoint.getPath());
+                return super.createConsumer(endpoint, names.isEmpty() ? route : new PathParameters(names, route));
+            }
+        };
+    }
+
+    /**
+     * An encoded {@code /} ({@code %2F}) in a path parameter reaches the route as one: a Cloud API id may hold a
+     * slash. Tomcat refuses such paths by default; passed through, it stays inside its segment (Spring matches the
+     * raw path segment by segment) and {@link PathParameters} decodes it. Nothing serves files by path here.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashInPathParameters() {
+        return factory -> factory.addConnectorCustomizers(
+                connector -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
     }
 
     @Bean

@@ -275,6 +275,13 @@ class OpenApiDocumentIT extends PostgresGatewayTest {
         check.get("/messages/{messageId}", "/messages/nothing", ADMIN, 404);
         check.get("/media/{sha256}", "/media/" + sha256, ADMIN, 200);
         check.get("/media/{sha256}", "/media/" + "0".repeat(64), ADMIN, 404);
+        // path parameters are decoded once (%40 is @); what does not decode, or is no such id, is a 400
+        check.get("/messages/{messageId}", "/messages/" + messageId.replace("@", "%40"), ADMIN, 200);
+        check.get("/messages/{messageId}", "/messages/%C3%28", ADMIN, 400);
+        check.get("/media/{sha256}", "/media/not-a-hash", ADMIN, 400);
+        check.get("/sessions/{sessionId}/qr.png", "/sessions/bad.id/qr.png", ADMIN, 400);
+        check.get("/webhook/{sessionId}", "/webhook/s%C3%28", Map.of(), 400);
+        check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/not-an-id/replay", "", ADMIN, 400);
         check.get("/events", "/events", ADMIN, 200);
         check.get("/events", "/events?status=processed&since=2020-01-01T00:00:00Z", ADMIN, 200);
         check.get("/events", "/events?since=yesterday", ADMIN, 400);
@@ -284,7 +291,8 @@ class OpenApiDocumentIT extends PostgresGatewayTest {
         assertThat(sources).containsExactly("cloud", "evolution", "waha", "wwebjs");
         check.get("/events", "/events?until=tomorrow", ADMIN, 400);
         check.get("/events/{eventId}", "/events/" + eventId, ADMIN, 200);
-        check.get("/events/{eventId}", "/events/none", ADMIN, 404);
+        check.get("/events/{eventId}", "/events/00000000-0000-4000-8000-000000000000", ADMIN, 404);
+        check.get("/events/{eventId}", "/events/none", ADMIN, 400);
 
         // dead letters: the output still down, then back
         check.get("/dead-letters", "/dead-letters?status=pending", ADMIN, 200);
@@ -294,7 +302,7 @@ class OpenApiDocumentIT extends PostgresGatewayTest {
         check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/" + deadLetter + "/replay", "", ADMIN, 502);
         crm.mode(FakeEndpoint.Mode.UP);
         check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/" + deadLetter + "/replay", "", ADMIN, 200);
-        check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/nothing/replay", "", ADMIN, 404);
+        check.post("/dead-letters/{deadLetterId}/replay", "/dead-letters/00000000-0000-4000-8000-000000000000/replay", "", ADMIN, 404);
         check.post("/dead-letters/replay", "/dead-letters/replay?output=http-crm", "", ADMIN, 200);
         check.post("/dead-letters/replay", "/dead-letters/replay?from=never", "", ADMIN, 400);
         check.get("/dead-letters", "/dead-letters?status=resolved", ADMIN, 200);

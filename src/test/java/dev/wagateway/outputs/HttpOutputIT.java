@@ -225,7 +225,8 @@ class HttpOutputIT extends PostgresGatewayTest {
         Response again = client.post("/api/whatsapp/dead-letters/" + deadLetter + "/replay", "", admin);
         assertThat(again.status()).isEqualTo(200);
         assertThat(main.acceptedTimes(id)).as("a resolved dead letter is not sent again").isEqualTo(1);
-        assertThat(client.post("/api/whatsapp/dead-letters/nope/replay", "", admin).status()).isEqualTo(404);
+        assertThat(client.post("/api/whatsapp/dead-letters/00000000-0000-4000-8000-000000000000/replay", "", admin).status()).isEqualTo(404);
+        assertThat(client.post("/api/whatsapp/dead-letters/nope/replay", "", admin).status()).isEqualTo(400);
 
         Response noneInRange = client.post("/api/whatsapp/dead-letters/replay?output=http-main&from=2999-01-01T00:00:00Z", "", admin);
         assertThat(noneInRange.json().path("attempted").asInt()).as("nothing pending in that range").isZero();
