@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The package structure README's "How it is put together" describes, checked on the compiled main classes (tests
+ * The package structure docs/routes.md's "How it is put together" describes, checked on the compiled main classes (tests
  * may reach across packages). Dependencies run one way: shared at the bottom, config wiring on top.
  */
 @AnalyzeClasses(packages = "dev.wagateway", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -33,7 +33,7 @@ public class SourceGate implements Processor {
         String source = exchange.getProperty(IntakeExchange.SOURCE, String.class);
         if (source == null || !isEnabled(source)) {
             throw new WebhookRejection(404, "source_disabled",
-                    "this source is not configured on the gateway (see README, Sources)");
+                    "this source is not configured on the gateway (see docs/sources.md)");
         }
     }
 }

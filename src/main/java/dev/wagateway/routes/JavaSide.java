@@ -31,7 +31,7 @@ import dev.wagateway.intake.EventArchiver;
  * (not from tests or libraries), without starting Spring;</li>
  * <li><b>endpoints Java sends to</b>, which some route must consume: {@link EventArchiver#ROUTE} (every stored
  * event). The outbox workers' {@code direct:deliver-<output>} depend on the configured outputs and are consumed by
- * the route templates of routes/outputs.yaml or an engineer's own route (README, "Add an output in YAML");</li>
+ * the route templates of routes/outputs.yaml or an engineer's own route (docs/routes.md, "Add an output in YAML");</li>
  * <li><b>endpoints consumed at run time</b>, which routes may send to although no route file has them as a literal
  * {@code from:}: the routes the gateway creates from templates ({@code OutputRoutes}: {@code direct:deliver-<name>}
  * from {@code routeTemplate}s). These are derived from the templates' {@code from} URIs in the files checked,

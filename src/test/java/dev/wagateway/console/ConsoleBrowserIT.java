@@ -45,7 +45,7 @@ import dev.wagateway.support.Samples;
 /**
  * The console in a real browser (Debian's headless Chromium, driven by Selenium) against a whole gateway: what an
  * operator sees after the WhatsApp server posts the stock sender's payloads. Each page is also photographed at
- * 1366x768 into docs/console/ for the README. The browser signs in the way a person does: the Basic prompt's
+ * 1366x768 into docs/console/ for docs/console.md. The browser signs in the way a person does: the Basic prompt's
  * credentials (empty name, the admin key), given once; every later page and fetch() relies on what the browser
  * remembered.
  */

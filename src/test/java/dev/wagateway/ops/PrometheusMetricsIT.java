@@ -22,7 +22,7 @@ import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 
 /**
- * README's "Metrics to alert on", scraped from /actuator/prometheus over HTTP after real events: Camel's per-route
+ * docs/operating.md's "Metrics to alert on", scraped from /actuator/prometheus over HTTP after real events: Camel's per-route
  * metrics (exchanges, failures, processing time by routeId) and the gateway's own (intake, archive, outputs). The
  * gateway always exposes the endpoint (application.yml), to the admin key on the application's port
  * (api.ActuatorGuard).

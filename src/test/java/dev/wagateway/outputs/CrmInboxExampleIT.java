@@ -20,8 +20,8 @@ import dev.wagateway.support.Samples;
 import dev.wagateway.support.TestRoutes;
 
 /**
- * README's "Write to a table of your own" example, run as written: its CREATE TABLE, its route file next to the
- * shipped routes, its setting, then its check query. The SQL and the YAML are read from README, so the README
+ * docs/routes.md's "Write to a table of your own" example, run as written: its CREATE TABLE, its route file next to the
+ * shipped routes, its setting, then its check query. The SQL and the YAML are read from docs/routes.md, so the page
  * cannot drift from what works.
  */
 @TestPropertySource(properties = {
@@ -39,11 +39,11 @@ class CrmInboxExampleIT extends PostgresGatewayTest {
         registry.add("camel.main.routes-include-pattern", () -> TestRoutes.pattern(dir));
     }
 
-    /** The n-th code block of that kind after the marker in README. */
+    /** The n-th code block of that kind after the marker in docs/routes.md. */
     static String block(String fence, int n) throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/routes.md"));
         int from = readme.indexOf(MARKER);
-        assertThat(from).as("README marker " + MARKER).isNotNegative();
+        assertThat(from).as("docs/routes.md marker " + MARKER).isNotNegative();
         int start = -1;
         for (int i = 0; i <= n; i++) {
             start = readme.indexOf(fence + "\n", from) + fence.length() + 1;

@@ -18,7 +18,7 @@ import dev.wagateway.support.Samples;
 import dev.wagateway.support.TestRoutes;
 
 /**
- * README's worked example, run as written: a new output added as one YAML file in the routes directory (here
+ * docs/routes.md's worked example ("Add an output in YAML"), run as written: a new output added as one YAML file in the routes directory (here
  * writing each message event to a file) plus one setting that switches it on. No Java.
  */
 @TestPropertySource(properties = {
@@ -33,7 +33,7 @@ class CustomOutputIT extends PostgresGatewayTest {
     static void routesWithANewOutput(DynamicPropertyRegistry registry) throws IOException {
         Path dir = TestRoutes.copy("routes-custom-output");
         auditDir = Files.createTempDirectory("audit");
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/routes.md"));
         int start = readme.indexOf("```yaml", readme.indexOf("<!-- custom-output-example -->")) + "```yaml".length();
         String yaml = readme.substring(start, readme.indexOf("```", start)).replace("data/audit", auditDir.toString());
         Files.writeString(dir.resolve("audit-output.yaml"), yaml);

@@ -29,7 +29,7 @@ import dev.wagateway.security.HmacSha256;
 import dev.wagateway.support.TestPostgres;
 
 /**
- * The test kit for your own YAML routes (README, "Testing your routes"). Extend it and the whole gateway runs for
+ * The test kit for your own YAML routes (docs/routes.md, "Testing your routes"). Extend it and the whole gateway runs for
  * your test class: every route file of {@code routes/} (the shipped ones and yours; add files from elsewhere with
  * {@link #ROUTES}), on a random port, on a fresh PostgreSQL database. Then:
  * <ul>

@@ -12,7 +12,7 @@ import dev.wagateway.support.WebhookClient.Response;
 
 /**
  * The Cloud API endpoint passes the whatsapp-web.js webhook's guards (size limit, rate limit), and with only
- * CLOUD_API_VERIFY_TOKEN set it takes unsigned posts (the handshake works; README says to set the app secret).
+ * CLOUD_API_VERIFY_TOKEN set it takes unsigned posts (the handshake works; docs/sources.md says to set the app secret).
  */
 @TestPropertySource(properties = {
         "gateway.sources.cloud.verify-token=only-the-token",

@@ -9,16 +9,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * README's "Testing your routes" shows a route file and its test; these are the files the build runs
- * (VipOutputRouteIT), so a change to either that is not made in README too fails here.
+ * docs/routes.md's "Testing your routes" shows a route file and its test; these are the files the build runs
+ * (VipOutputRouteIT), so a change to either that is not made in docs/routes.md too fails here.
  */
-class ReadmeExamplesTest {
+class DocExamplesTest {
 
     @Test
-    void theTestKitExampleInReadmeIsTheOneInTheRepository() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theTestKitExampleInTheDocsIsTheOneInTheRepository() throws IOException {
+        String readme = Files.readString(Path.of("docs/routes.md"));
         int marker = readme.indexOf("<!-- testkit-example -->");
-        assertThat(marker).as("README marker <!-- testkit-example -->").isNotNegative();
+        assertThat(marker).as("docs/routes.md marker <!-- testkit-example -->").isNotNegative();
 
         assertThat(block(readme, "```yaml", marker))
                 .isEqualTo(Files.readString(Path.of("src/test/resources/testkit/vip-output.yaml")));
