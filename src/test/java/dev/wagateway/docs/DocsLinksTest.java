@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,8 +58,8 @@ class DocsLinksTest {
 
     @Test
     void anchorsAreGitHubs() {
-        assertThat(anchors("## Write to a table of your own (`jdbc:`)\n## Running more than one\n"))
-                .contains("write-to-a-table-of-your-own-jdbc", "running-more-than-one");
+        assertThat(anchors("## Write to a table of your own (`jdbc:`)\n## Running more than one\n## Results\n### Results\n"))
+                .contains("write-to-a-table-of-your-own-jdbc", "running-more-than-one", "results", "results-1");
     }
 
     /** Link targets outside fenced code blocks. */
@@ -77,16 +79,19 @@ class DocsLinksTest {
         return targets;
     }
 
-    /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+    /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens; repeats get -1, -2, … */
     static Set<String> anchors(String markdown) {
         Set<String> anchors = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
         boolean fenced = false;
         for (String line : markdown.split("\n")) {
             if (line.startsWith("```")) {
                 fenced = !fenced;
             } else if (!fenced && line.matches("^#{1,6} .*")) {
                 String text = line.replaceFirst("^#+ ", "").toLowerCase(Locale.ROOT);
-                anchors.add(text.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+                String anchor = text.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+                int repeats = seen.merge(anchor, 1, Integer::sum) - 1;
+                anchors.add(repeats == 0 ? anchor : anchor + "-" + repeats);
             }
         }
         return anchors;
