@@ -12,7 +12,7 @@ import org.apache.camel.Processor;
 
 import dev.wagateway.security.AuthFailureLimiter;
 import dev.wagateway.shared.Digests;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * Guards the read and admin API (routes/api.yaml) and the actuator ({@link ActuatorGuard}).
@@ -47,7 +47,7 @@ public class AdminAuthenticator implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        authenticate(IntakeExchange.servletRequest(exchange));
+        authenticate(ExchangeProperties.servletRequest(exchange));
     }
 
     /** Whether an admin key is configured at all (the admin surfaces are off without one). */

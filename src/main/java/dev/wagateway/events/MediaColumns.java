@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 
 import dev.wagateway.shared.EventEnvelope;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.store.MediaStore;
 
 /**
@@ -31,7 +31,7 @@ public class MediaColumns {
     }
 
     public Map<String, Object> media(Exchange exchange) throws IOException {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         JsonNode media = envelope.data().path("messageMedia");
         Map<String, Object> columns = messages.message(exchange);
         MediaStore.StoredFile file;

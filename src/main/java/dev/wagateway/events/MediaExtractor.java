@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.wagateway.shared.EventEnvelope;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.store.MediaStore;
 
 /**
@@ -33,14 +33,14 @@ public class MediaExtractor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         if (!"media".equals(envelope.event())) {
             return;
         }
         JsonNode media = envelope.data().path("messageMedia");
         // A large file was left out of the parsed data by the normaliser; it is still in the raw body.
-        CharSequence base64 = exchange.getProperty(IntakeExchange.MEDIA_BASE64, CharSequence.class);
-        exchange.removeProperty(IntakeExchange.MEDIA_BASE64);
+        CharSequence base64 = exchange.getProperty(ExchangeProperties.MEDIA_BASE64, CharSequence.class);
+        exchange.removeProperty(ExchangeProperties.MEDIA_BASE64);
         if (base64 == null && media.path("data").isTextual()) {
             base64 = media.path("data").textValue();
         }

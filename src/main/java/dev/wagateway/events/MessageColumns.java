@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 
 import dev.wagateway.shared.EventEnvelope;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * Maps the objects whatsapp-web.js serialises (Message, Call) onto the columns of wa_messages and wa_calls, as
@@ -19,7 +19,7 @@ public class MessageColumns {
 
     /** For message, message_create, media_uploaded and media: the message in data.message. */
     public Map<String, Object> message(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         JsonNode message = required(envelope.data(), "message");
         Map<String, Object> columns = base(envelope);
         JsonNode id = message.path("id");
@@ -45,7 +45,7 @@ public class MessageColumns {
 
     /** For message_ack: the message, with the event's own ack (data.ack) over the one inside the message. */
     public Map<String, Object> ack(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         Map<String, Object> columns = message(exchange);
         Integer ack = intOrNull(envelope.data().path("ack"));
         if (ack != null) {
@@ -59,7 +59,7 @@ public class MessageColumns {
 
     /** For call: the call in data.call. */
     public Map<String, Object> call(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         JsonNode call = required(envelope.data(), "call");
         String callId = textOrNull(call.path("id"));
         if (callId == null) {

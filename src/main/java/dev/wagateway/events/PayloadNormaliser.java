@@ -18,7 +18,7 @@ import org.apache.camel.Processor;
 
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.PayloadFormat;
 import dev.wagateway.shared.WebhookRejection;
 
@@ -47,10 +47,10 @@ public class PayloadNormaliser implements Processor {
     @Override
     public void process(Exchange exchange) {
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        String pathSessionId = exchange.getProperty(IntakeExchange.PATH_SESSION_ID, String.class);
-        String sourceIp = exchange.getProperty(IntakeExchange.CLIENT_IP, String.class);
+        String pathSessionId = exchange.getProperty(ExchangeProperties.PATH_SESSION_ID, String.class);
+        String sourceIp = exchange.getProperty(ExchangeProperties.CLIENT_IP, String.class);
         EventEnvelope envelope = normalise(body, pathSessionId, sourceIp, exchange);
-        exchange.setProperty(IntakeExchange.ENVELOPE, envelope);
+        exchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
         exchange.getMessage().setBody(envelope);
     }
 
@@ -103,7 +103,7 @@ public class PayloadNormaliser implements Processor {
             media = null;
         }
         if (media != null && exchange != null) {
-            exchange.setProperty(IntakeExchange.MEDIA_BASE64, media.view(body));
+            exchange.setProperty(ExchangeProperties.MEDIA_BASE64, media.view(body));
         }
         JsonNode data = root.get("data");
         if (data == null || data.isNull()) {

@@ -20,7 +20,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * Keeps the webhook body away from Camel's HTTP binding, which would read and buffer it whole before the first
@@ -46,7 +46,7 @@ public class DeferredBodyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        request.setAttribute(IntakeExchange.ORIGINAL_REQUEST, request);
+        request.setAttribute(ExchangeProperties.ORIGINAL_REQUEST, request);
         chain.doFilter(new BodylessRequest(request), response);
     }
 

@@ -13,7 +13,7 @@ import org.apache.camel.Processor;
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
@@ -33,8 +33,6 @@ public class EventArchiver implements Processor {
 
     /** Where each stored event is routed (routes/router.yaml); the route checker requires a route to consume it. */
     public static final String ROUTE = "direct:route-event";
-    /** Exchange property a route sets to record an outcome other than {@code processed} (the catch-all: unrouted). */
-    public static final String OUTCOME = "eventOutcome";
 
     private final ArchiveWriters archive;
     private final String deliveryIdHeader;
@@ -48,12 +46,12 @@ public class EventArchiver implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         String deliveryId = deliveryId(exchange.getMessage().getHeader(deliveryIdHeader, String.class));
         EventArchive.Stored stored = storing(envelope, () -> archive.store(new EventArchive.Delivery(envelope, deliveryId,
-                exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class), () -> route(producer, exchange, envelope))));
-        exchange.setProperty(IntakeExchange.DUPLICATE, stored.duplicate());
-        exchange.setProperty(IntakeExchange.STORED_EVENT_ID, stored.eventId());
+                exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class), () -> route(producer, exchange, envelope))));
+        exchange.setProperty(ExchangeProperties.DUPLICATE, stored.duplicate());
+        exchange.setProperty(ExchangeProperties.STORED_EVENT_ID, stored.eventId());
     }
 
     /** Runs a store call, turning the archive's failures into the webhook's answers (503, 400). */
@@ -77,13 +75,13 @@ public class EventArchiver implements Processor {
     static String route(ProducerTemplate producer, Exchange exchange, EventEnvelope envelope) throws Exception {
         // A copy without the client's headers: its API key and signature never reach a route.
         Exchange routed = exchange.copy();
-        routed.setProperty(IntakeExchange.ENVELOPE, envelope);
+        routed.setProperty(ExchangeProperties.ENVELOPE, envelope);
         EventHeaders.carry(routed.getMessage(), envelope);
         producer.send(ROUTE, routed);
         if (routed.getException() != null) {
             throw routed.getException();
         }
-        return routed.getProperty(OUTCOME, "processed", String.class);
+        return routed.getProperty(ExchangeProperties.EVENT_OUTCOME, "processed", String.class);
     }
 
     /** The repeat key as stored: trimmed, and hashed past the column's length. */

@@ -22,7 +22,7 @@ import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.shared.ErrorBody;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.HttpReply;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 import dev.wagateway.store.EventArchive;
 
@@ -46,11 +46,11 @@ public class IntakeResponses {
 
     /** 200: stored (and routed), or recognised as a repeat of a stored delivery. */
     public void accepted(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
-        boolean duplicate = exchange.getProperty(IntakeExchange.DUPLICATE, false, Boolean.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
+        boolean duplicate = exchange.getProperty(ExchangeProperties.DUPLICATE, false, Boolean.class);
         ObjectNode body = mapper.createObjectNode()
                 .put("success", true)
-                .put("eventId", exchange.getProperty(IntakeExchange.STORED_EVENT_ID, String.class))
+                .put("eventId", exchange.getProperty(ExchangeProperties.STORED_EVENT_ID, String.class))
                 .put("sessionId", envelope.sessionId())
                 .put("event", envelope.event());
         if (duplicate) {
@@ -68,9 +68,9 @@ public class IntakeResponses {
      */
     @SuppressWarnings("unchecked")
     public void sourceAccepted(Exchange exchange) {
-        List<SourceDelivery> events = exchange.getProperty(IntakeExchange.SOURCE_EVENTS, List.class);
-        List<EventArchive.Stored> stored = exchange.getProperty(IntakeExchange.SOURCE_STORED, List.class);
-        String source = exchange.getProperty(IntakeExchange.SOURCE, String.class);
+        List<SourceDelivery> events = exchange.getProperty(ExchangeProperties.SOURCE_EVENTS, List.class);
+        List<EventArchive.Stored> stored = exchange.getProperty(ExchangeProperties.SOURCE_STORED, List.class);
+        String source = exchange.getProperty(ExchangeProperties.SOURCE, String.class);
         ObjectNode body = mapper.createObjectNode().put("success", true).put("source", source);
         if (events.size() == 1) {
             body.put("eventId", stored.get(0).eventId())
@@ -114,7 +114,7 @@ public class IntakeResponses {
 
     /** GET on a webhook endpoint: is it there, what does it take, must posts be signed. Never a secret. */
     public void availability(Exchange exchange) {
-        String pathSessionId = exchange.getProperty(IntakeExchange.PATH_SESSION_ID, String.class);
+        String pathSessionId = exchange.getProperty(ExchangeProperties.PATH_SESSION_ID, String.class);
         ObjectNode body = mapper.createObjectNode()
                 .put("success", true)
                 .put("status", "available")
@@ -135,7 +135,7 @@ public class IntakeResponses {
 
     private void write(Exchange exchange, int status, ObjectNode body, Map<String, String> headers) {
         Message message = HttpReply.reset(exchange, status, "application/json", headers);
-        RateLimiter.RateLimitStatus limit = exchange.getProperty(IntakeExchange.RATE_LIMIT, RateLimiter.RateLimitStatus.class);
+        RateLimiter.RateLimitStatus limit = exchange.getProperty(ExchangeProperties.RATE_LIMIT, RateLimiter.RateLimitStatus.class);
         if (limit != null) {
             message.setHeader("X-RateLimit-Limit", Integer.toString(limit.limit()));
             message.setHeader("X-RateLimit-Remaining", Long.toString(limit.remaining()));

@@ -12,7 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -42,7 +42,7 @@ public class RequestBodyReader implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        HttpServletRequest request = IntakeExchange.servletRequest(exchange);
+        HttpServletRequest request = ExchangeProperties.servletRequest(exchange);
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             throw tooLarge();

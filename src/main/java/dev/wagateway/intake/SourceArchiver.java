@@ -9,7 +9,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 
 import dev.wagateway.events.sources.SourceDelivery;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 
@@ -37,8 +37,8 @@ public class SourceArchiver implements Processor {
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
-        List<SourceDelivery> events = exchange.getProperty(IntakeExchange.SOURCE_EVENTS, List.class);
-        String authMethod = exchange.getProperty(IntakeExchange.AUTH_METHOD, String.class);
+        List<SourceDelivery> events = exchange.getProperty(ExchangeProperties.SOURCE_EVENTS, List.class);
+        String authMethod = exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class);
         List<EventArchive.Delivery> deliveries = new ArrayList<>(events.size());
         for (SourceDelivery e : events) {
             deliveries.add(new EventArchive.Delivery(e.envelope(), e.deliveryId() == null ? null
@@ -46,6 +46,6 @@ public class SourceArchiver implements Processor {
                     () -> EventArchiver.route(producer, exchange, e.envelope()), repeatWindow));
         }
         List<EventArchive.Stored> stored = EventArchiver.storing(events.get(0).envelope(), () -> archive.storeAll(deliveries));
-        exchange.setProperty(IntakeExchange.SOURCE_STORED, stored);
+        exchange.setProperty(ExchangeProperties.SOURCE_STORED, stored);
     }
 }

@@ -5,7 +5,7 @@ import org.apache.camel.Processor;
 
 import dev.wagateway.events.sources.SourceNormaliser;
 import dev.wagateway.security.SourceAuthentication;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -30,7 +30,7 @@ public class SourceGate implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String source = exchange.getProperty(IntakeExchange.SOURCE, String.class);
+        String source = exchange.getProperty(ExchangeProperties.SOURCE, String.class);
         if (source == null || !isEnabled(source)) {
             throw new WebhookRejection(404, "source_disabled",
                     "this source is not configured on the gateway (see docs/sources.md)");

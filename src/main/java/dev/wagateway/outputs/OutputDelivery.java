@@ -13,7 +13,7 @@ import org.apache.camel.support.DefaultExchange;
 
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * One attempt to hand an event to an output: through the output's delivery route in routes/outputs.yaml
@@ -65,7 +65,7 @@ public class OutputDelivery {
      */
     static Exchange eventExchange(CamelContext camel, EventEnvelope envelope, String output) {
         Exchange exchange = new DefaultExchange(camel, ExchangePattern.InOnly);
-        exchange.setProperty(IntakeExchange.ENVELOPE, envelope);
+        exchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
         EventHeaders.carry(exchange.getMessage(), envelope);
         exchange.getMessage().setHeader(EventHeaders.OUTPUT, output);
         return exchange;

@@ -14,7 +14,7 @@ import dev.wagateway.events.QrRenderer;
 import dev.wagateway.shared.EnvelopeJson;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),
@@ -88,7 +88,7 @@ public class OutputMessages {
     }
 
     private static EventEnvelope envelopeOf(Exchange exchange) {
-        EventEnvelope envelope = exchange.getProperty(IntakeExchange.ENVELOPE, EventEnvelope.class);
+        EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
         return envelope != null ? envelope : exchange.getMessage().getBody(EventEnvelope.class);
     }
 }

@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -36,15 +36,15 @@ public class RateLimiter implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        HttpServletRequest request = IntakeExchange.servletRequest(exchange);
+        HttpServletRequest request = ExchangeProperties.servletRequest(exchange);
         InetAddress client = resolver.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
         String ip = client.getHostAddress();
-        exchange.setProperty(IntakeExchange.CLIENT_IP, ip);
+        exchange.setProperty(ExchangeProperties.CLIENT_IP, ip);
 
         boolean trusted = Cidr.anyContains(trustedSenders, client);
         int limit = trusted ? trustedPerMinute : perMinute;
         RateLimitStore.Decision decision = store.tryAcquire((trusted ? "trusted:" : "ip:") + ip, limit);
-        exchange.setProperty(IntakeExchange.RATE_LIMIT, new RateLimitStatus(limit, decision.remaining()));
+        exchange.setProperty(ExchangeProperties.RATE_LIMIT, new RateLimitStatus(limit, decision.remaining()));
         if (!decision.allowed()) {
             throw new WebhookRejection(429, "rate_limited",
                     "too many requests from this address; retry after " + decision.retryAfterSeconds() + " s",

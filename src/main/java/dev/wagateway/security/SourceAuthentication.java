@@ -9,11 +9,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * The {@code sourceAuthenticator} step of routes/sources.yaml: runs the {@link SourceAuthenticator} of the source
- * the endpoint set ({@link IntakeExchange#SOURCE}) over the raw body, and records how the request authenticated.
+ * the endpoint set ({@link ExchangeProperties#SOURCE}) over the raw body, and records how the request authenticated.
  */
 public class SourceAuthentication implements Processor {
 
@@ -34,11 +34,11 @@ public class SourceAuthentication implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String source = exchange.getProperty(IntakeExchange.SOURCE, String.class);
+        String source = exchange.getProperty(ExchangeProperties.SOURCE, String.class);
         SourceAuthenticator authenticator = enabled(source).orElseThrow(
                 () -> new IllegalStateException("no enabled authenticator for source " + source + " (sourceGate first)"));
         Message in = exchange.getMessage();
-        exchange.setProperty(IntakeExchange.AUTH_METHOD,
+        exchange.setProperty(ExchangeProperties.AUTH_METHOD,
                 authenticator.authenticate(in.getBody(byte[].class), name -> in.getHeader(name, String.class)));
     }
 }

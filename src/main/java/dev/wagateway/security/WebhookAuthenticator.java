@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.wagateway.shared.Digests;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 
 /**
@@ -68,7 +68,7 @@ public class WebhookAuthenticator implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        exchange.setProperty(IntakeExchange.AUTH_METHOD, authenticate(
+        exchange.setProperty(ExchangeProperties.AUTH_METHOD, authenticate(
                 exchange.getMessage().getBody(byte[].class),
                 exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class),
                 exchange.getMessage().getHeader(API_KEY_HEADER, String.class)));

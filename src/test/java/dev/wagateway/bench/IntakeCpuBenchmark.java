@@ -36,7 +36,7 @@ import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.security.HmacSha256;
 import dev.wagateway.security.WebhookAuthenticator;
 import dev.wagateway.shared.EventEnvelope;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.store.NamedParameterCache;
 
 /**
@@ -95,7 +95,7 @@ public class IntakeCpuBenchmark {
         upsert = Files.readString(Path.of("src/main/resources/sql/postgresql/messages/upsert.sql"), StandardCharsets.UTF_8)
                 .replace(":#", ":?");
         upsertExchange = new DefaultExchange(camel);
-        upsertExchange.setProperty(IntakeExchange.ENVELOPE, envelope);
+        upsertExchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
         upsertColumns = new MessageColumns().message(upsertExchange);
         upsertExchange.getMessage().setBody(upsertColumns);
     }
@@ -137,7 +137,7 @@ public class IntakeCpuBenchmark {
 
     @Benchmark
     public Object routingDecision() {
-        return producer.send("direct:dispatch-event", exchange -> {
+        return producer.send("direct:route-event", exchange -> {
             exchange.getMessage().setBody(envelope);
             exchange.getMessage().setHeader("WaEvent", "message_ack");
         }).getProperty("handled");

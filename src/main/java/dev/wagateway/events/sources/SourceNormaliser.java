@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
-import dev.wagateway.shared.IntakeExchange;
+import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.PayloadFormat;
 import dev.wagateway.shared.WebhookRejection;
 
@@ -60,13 +60,13 @@ public class SourceNormaliser implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        List<SourceDelivery> events = normalise(exchange.getProperty(IntakeExchange.SOURCE, String.class),
+        List<SourceDelivery> events = normalise(exchange.getProperty(ExchangeProperties.SOURCE, String.class),
                 exchange.getMessage().getBody(byte[].class),
-                exchange.getProperty(IntakeExchange.PATH_SESSION_ID, String.class),
-                exchange.getProperty(IntakeExchange.PATH_EVENT, String.class),
-                exchange.getProperty(IntakeExchange.CLIENT_IP, String.class));
-        exchange.setProperty(IntakeExchange.SOURCE_EVENTS, events);
-        exchange.setProperty(IntakeExchange.ENVELOPE, events.get(0).envelope());
+                exchange.getProperty(ExchangeProperties.PATH_SESSION_ID, String.class),
+                exchange.getProperty(ExchangeProperties.PATH_EVENT, String.class),
+                exchange.getProperty(ExchangeProperties.CLIENT_IP, String.class));
+        exchange.setProperty(ExchangeProperties.SOURCE_EVENTS, events);
+        exchange.setProperty(ExchangeProperties.ENVELOPE, events.get(0).envelope());
     }
 
     /** The delivery's events as envelopes, in the source's order; a 400 WebhookRejection for a body of another shape. */
