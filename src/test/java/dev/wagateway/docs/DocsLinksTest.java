@@ -62,19 +62,27 @@ class DocsLinksTest {
                 .contains("write-to-a-table-of-your-own-jdbc", "running-more-than-one", "results", "results-1");
     }
 
-    /** Link targets outside fenced code blocks. */
+    @Test
+    void aLinkWhoseTextIsWrappedOntoTheNextLineIsStillALink() {
+        assertThat(links("see [Checking routes before they\n  run](#checking-routes-before-they-run).\n```\n[x](in-code.md)\n```\n"))
+                .containsExactly("#checking-routes-before-they-run");
+    }
+
+    /** Link targets outside fenced code blocks; a link's text may be wrapped across lines, as prose is. */
     static List<String> links(String markdown) {
-        List<String> targets = new ArrayList<>();
+        StringBuilder prose = new StringBuilder();
         boolean fenced = false;
         for (String line : markdown.split("\n")) {
             if (line.startsWith("```")) {
                 fenced = !fenced;
             } else if (!fenced) {
-                Matcher m = LINK.matcher(line);
-                while (m.find()) {
-                    targets.add(m.group(1));
-                }
+                prose.append(line).append('\n');
             }
+        }
+        List<String> targets = new ArrayList<>();
+        Matcher m = LINK.matcher(prose);
+        while (m.find()) {
+            targets.add(m.group(1));
         }
         return targets;
     }
