@@ -41,15 +41,15 @@ class CrmInboxExampleIT extends PostgresGatewayTest {
 
     /** The n-th code block of that kind after the marker in docs/routes.md. */
     static String block(String fence, int n) throws IOException {
-        String readme = Files.readString(Path.of("docs/routes.md"));
-        int from = readme.indexOf(MARKER);
+        String page = Files.readString(Path.of("docs/routes.md"));
+        int from = page.indexOf(MARKER);
         assertThat(from).as("docs/routes.md marker " + MARKER).isNotNegative();
         int start = -1;
         for (int i = 0; i <= n; i++) {
-            start = readme.indexOf(fence + "\n", from) + fence.length() + 1;
-            from = readme.indexOf("```", start) + 3;
+            start = page.indexOf(fence + "\n", from) + fence.length() + 1;
+            from = page.indexOf("```", start) + 3;
         }
-        return readme.substring(start, readme.indexOf("```", start));
+        return page.substring(start, page.indexOf("```", start));
     }
 
     @Test

@@ -33,9 +33,9 @@ class CustomOutputIT extends PostgresGatewayTest {
     static void routesWithANewOutput(DynamicPropertyRegistry registry) throws IOException {
         Path dir = TestRoutes.copy("routes-custom-output");
         auditDir = Files.createTempDirectory("audit");
-        String readme = Files.readString(Path.of("docs/routes.md"));
-        int start = readme.indexOf("```yaml", readme.indexOf("<!-- custom-output-example -->")) + "```yaml".length();
-        String yaml = readme.substring(start, readme.indexOf("```", start)).replace("data/audit", auditDir.toString());
+        String page = Files.readString(Path.of("docs/routes.md"));
+        int start = page.indexOf("```yaml", page.indexOf("<!-- custom-output-example -->")) + "```yaml".length();
+        String yaml = page.substring(start, page.indexOf("```", start)).replace("data/audit", auditDir.toString());
         Files.writeString(dir.resolve("audit-output.yaml"), yaml);
         registry.add("camel.main.routes-include-pattern", () -> TestRoutes.pattern(dir));
     }

@@ -16,20 +16,20 @@ class DocExamplesTest {
 
     @Test
     void theTestKitExampleInTheDocsIsTheOneInTheRepository() throws IOException {
-        String readme = Files.readString(Path.of("docs/routes.md"));
-        int marker = readme.indexOf("<!-- testkit-example -->");
+        String page = Files.readString(Path.of("docs/routes.md"));
+        int marker = page.indexOf("<!-- testkit-example -->");
         assertThat(marker).as("docs/routes.md marker <!-- testkit-example -->").isNotNegative();
 
-        assertThat(block(readme, "```yaml", marker))
+        assertThat(block(page, "```yaml", marker))
                 .isEqualTo(Files.readString(Path.of("src/test/resources/testkit/vip-output.yaml")));
-        assertThat(block(readme, "```java", marker))
+        assertThat(block(page, "```java", marker))
                 .isEqualTo(Files.readString(Path.of("src/test/java/dev/wagateway/testkit/VipOutputRouteIT.java")));
     }
 
-    private static String block(String readme, String fence, int from) {
-        int start = readme.indexOf(fence + "\n", from);
+    private static String block(String page, String fence, int from) {
+        int start = page.indexOf(fence + "\n", from);
         assertThat(start).as(fence + " block after the marker").isNotNegative();
         start += fence.length() + 1;
-        return readme.substring(start, readme.indexOf("```\n", start));
+        return page.substring(start, page.indexOf("```\n", start));
     }
 }
