@@ -1,6 +1,8 @@
 package dev.wagateway.outputs;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -21,13 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the delivery route of each configured output from its route template in routes/outputs.yaml, once the
- * YAML routes are loaded, each with a circuit breaker of its own (kept in a registry so health and metrics can
+ * Creates the delivery route of each configured output from its route template in routes/outputs.yaml, and its
+ * attempt route from output-attempt, once the YAML routes are loaded, each with a circuit breaker of its own (kept in a registry so health and metrics can
  * read it). The outbox workers feed those routes.
  */
 public class OutputRoutes implements CamelContextConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(OutputRoutes.class);
+    /** routes/outputs.yaml: the circuit breaker and time limit around every output's endpoint. */
+    static final String ATTEMPT_TEMPLATE = "output-attempt";
 
     private final OutputCatalog catalog;
     private final CircuitBreakerRegistry circuits;
@@ -64,6 +68,14 @@ public class OutputRoutes implements CamelContextConfiguration {
         }
     }
 
+    private static Map<String, Object> attemptParameters(OutputDefinition output) {
+        Map<String, Object> p = new HashMap<>();
+        for (String name : List.of("output", "circuitBreaker", "timeoutMs", "timeoutExecutor")) {
+            p.put(name, output.parameters().get(name));
+        }
+        return p;
+    }
+
     private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -82,7 +94,9 @@ public class OutputRoutes implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext context) {
         for (OutputDefinition output : catalog.all()) {
             try {
-                // A custom output brings its own direct:deliver-<name> route in YAML.
+                // Every output gets its attempt route (circuit breaker and time limit, said once in YAML); a custom
+                // output brings its own direct:deliver-<name> route and may call it.
+                context.addRouteFromTemplate(output.routeId() + "-attempt", ATTEMPT_TEMPLATE, attemptParameters(output));
                 if (output.template() != null) {
                     context.addRouteFromTemplate(output.routeId() + "-delivery", output.template(), output.parameters());
                 }
