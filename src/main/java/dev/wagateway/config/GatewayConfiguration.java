@@ -267,7 +267,8 @@ public class GatewayConfiguration {
 
     @Bean
     EventArchiver eventArchiver(ArchiveWriters archive, GatewayProperties properties, ProducerTemplate producer) {
-        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), producer);
+        return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), producer,
+                properties.getSources().getRepeatWindow());
     }
 
     @Bean

@@ -2,7 +2,6 @@ package dev.wagateway.config;
 
 import java.util.List;
 
-import org.apache.camel.ProducerTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,18 +11,16 @@ import dev.wagateway.events.sources.SourceMapper;
 import dev.wagateway.events.sources.SourceNormaliser;
 import dev.wagateway.events.sources.WahaMapper;
 import dev.wagateway.intake.CloudApiHandshake;
-import dev.wagateway.intake.SourceArchiver;
 import dev.wagateway.intake.SourceGate;
 import dev.wagateway.security.CloudApiAuthenticator;
 import dev.wagateway.security.EvolutionAuthenticator;
 import dev.wagateway.security.SourceAuthentication;
 import dev.wagateway.security.SourceAuthenticator;
 import dev.wagateway.security.WahaAuthenticator;
-import dev.wagateway.store.ArchiveWriters;
 
 /**
  * The beans of routes/sources.yaml: the shared steps every source endpoint runs ({@code sourceGate},
- * {@code sourceAuthenticator}, {@code sourceNormaliser}, {@code sourceArchiver}) and, per source, a
+ * {@code sourceAuthenticator}, {@code sourceNormaliser}) and, per source, a
  * {@link SourceAuthenticator} and a {@link SourceMapper}. A new source adds those two beans and its route; the
  * shared steps find them by the source's name.
  */
@@ -47,11 +44,6 @@ public class SourcesConfiguration {
     @Bean
     SourceGate sourceGate(SourceAuthentication authentication, SourceNormaliser normaliser) {
         return new SourceGate(authentication, normaliser);
-    }
-
-    @Bean
-    SourceArchiver sourceArchiver(ArchiveWriters archive, ProducerTemplate producer, GatewayProperties properties) {
-        return new SourceArchiver(archive, producer, properties.getSources().getRepeatWindow());
     }
 
     // --- WhatsApp Business Cloud API (Meta) -----------------------------------------------------------------

@@ -1,6 +1,9 @@
 package dev.wagateway.intake;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -10,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.Processor;
 
+import dev.wagateway.events.sources.SourceDelivery;
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
@@ -24,7 +28,8 @@ import dev.wagateway.store.UnstorableEventException;
  * Stores the event and runs its route, in one transaction committed before the webhook is answered (see
  * {@link EventArchive}), and decides there whether the delivery is a repeat: of the same sender delivery id when
  * it carries one, else of the session's previous accepted event when the exact body is the same. A duplicate keeps
- * the original event id and is not routed again.
+ * the original event id and is not routed again. The one archiver of both intakes: the webhook's step
+ * (routes/intake.yaml, one event) and {@link #storeSourceDelivery} (routes/sources.yaml, all events of a delivery).
  */
 public class EventArchiver implements Processor {
 
@@ -37,11 +42,18 @@ public class EventArchiver implements Processor {
     private final ArchiveWriters archive;
     private final String deliveryIdHeader;
     private final ProducerTemplate producer;
+    private final Duration sourceRepeatWindow;
 
-    public EventArchiver(ArchiveWriters archive, String deliveryIdHeader, ProducerTemplate producer) {
+    /**
+     * {@code deliveryIdHeader}: the webhook header whose value is the sender's delivery id; {@code sourceRepeatWindow}:
+     * how long a source's id of an event makes its redelivery a duplicate.
+     */
+    public EventArchiver(ArchiveWriters archive, String deliveryIdHeader, ProducerTemplate producer,
+            Duration sourceRepeatWindow) {
         this.archive = archive;
         this.deliveryIdHeader = deliveryIdHeader;
         this.producer = producer;
+        this.sourceRepeatWindow = sourceRepeatWindow;
     }
 
     @Override
@@ -54,8 +66,28 @@ public class EventArchiver implements Processor {
         exchange.setProperty(ExchangeProperties.STORED_EVENT_ID, stored.eventId());
     }
 
+    /**
+     * The {@code storeSourceDelivery} step of routes/sources.yaml: every event of a source's delivery stored and routed
+     * (direct:route-event) in its own right, with the source's own id of the event as its repeat key; the request is
+     * answered only once all of them are committed ({@link ArchiveWriters#storeAll}): a 200 means every event of the
+     * delivery is stored. A source that retries a delivery (Meta retries anything but a 2xx, for days) gets its stored
+     * events answered duplicate, one by one, for {@code gateway.sources.repeat-window} (SOURCES_REPEAT_WINDOW) rather
+     * than the webhook's shorter DEDUPE_WINDOW.
+     */
+    @SuppressWarnings("unchecked")
+    public void storeSourceDelivery(Exchange exchange) {
+        List<SourceDelivery> events = exchange.getProperty(ExchangeProperties.SOURCE_EVENTS, List.class);
+        String authMethod = exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class);
+        List<EventArchive.Delivery> deliveries = new ArrayList<>(events.size());
+        for (SourceDelivery e : events) {
+            deliveries.add(new EventArchive.Delivery(e.envelope(), e.deliveryId() == null ? null : deliveryId(e.deliveryId()),
+                    authMethod, () -> route(producer, exchange, e.envelope()), sourceRepeatWindow));
+        }
+        exchange.setProperty(ExchangeProperties.SOURCE_STORED, storing(events.get(0).envelope(), () -> archive.storeAll(deliveries)));
+    }
+
     /** Runs a store call, turning the archive's failures into the webhook's answers (503, 400). */
-    static <T> T storing(EventEnvelope envelope, Supplier<T> store) {
+    private static <T> T storing(EventEnvelope envelope, Supplier<T> store) {
         try {
             return store.get();
         } catch (StorageUnavailableException e) {
@@ -72,7 +104,7 @@ public class EventArchiver implements Processor {
      * Runs routes/router.yaml's direct:route-event for the event, on the archive writer's thread and so inside the
      * transaction that stores the event; a failure comes back as an exception, which rolls the route's writes back.
      */
-    static String route(ProducerTemplate producer, Exchange exchange, EventEnvelope envelope) throws Exception {
+    private static String route(ProducerTemplate producer, Exchange exchange, EventEnvelope envelope) throws Exception {
         // A copy without the client's headers: its API key and signature never reach a route.
         Exchange routed = exchange.copy();
         routed.setProperty(ExchangeProperties.ENVELOPE, envelope);
