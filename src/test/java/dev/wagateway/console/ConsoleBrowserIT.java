@@ -124,8 +124,26 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
         assertThat(browser.executeScript("return window.__sameDocument")).as("the page was never reloaded").isEqualTo("yes");
     }
 
+    /**
+     * Waits for what the page should come to show. Generous, because a loaded CI machine can take seconds to poll,
+     * render and screenshot; a latency the console promises is asserted separately. A timeout says what the page
+     * showed, so that a failure tells why.
+     */
     private void waitFor(String what, Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(d -> condition.get());
+        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> what + "; the page showed: " + pageState())
+                .until(d -> condition.get());
+    }
+
+    private String pageState() {
+        try {
+            return String.valueOf(browser.executeScript("const q = document.getElementById('qr');"
+                    + "const t = (id) => (document.getElementById(id) || {}).textContent;"
+                    + "return 'hash=' + location.hash + ', connection=' + t('connection') + ', link-state=' + t('link-state')"
+                    + " + ', qr hidden=' + (q && q.hidden) + ', qr loaded=' + (q && q.complete && q.naturalWidth)"
+                    + " + ', qr at=' + (q && q.getAttribute('data-qr-at'));"));
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private void post(String body) {
