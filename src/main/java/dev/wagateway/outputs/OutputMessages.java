@@ -41,7 +41,8 @@ public class OutputMessages {
     }
 
     /**
-     * Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret. For a batched
+     * Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret
+     * (X-Webhook-Signature, or the Standard Webhooks headers over exactly these bytes). For a batched
      * output the body is the JSON array of the delivery's envelopes (one session, in order) and X-Webhook-Batch says
      * how many; X-Webhook-Event and X-Webhook-Event-Id then name the first.
      */
