@@ -4,7 +4,9 @@
 //
 //   POST /hook/<name>           a delivery: verified with the secret <name> currently knows; 204, or 401 when it does
 //                               not verify, or 500 when told to fail it (after verifying, to make the gateway retry)
-//   PUT  /control/<name>        {"secret": "whsec_...", "fail": n}: the secret <name> knows, fail its next n deliveries
+//   PUT  /control/<name>        {"secret": "whsec_...", "fail": {"<session>": n}}: the secret <name> knows, and how many
+//                               of a session's next deliveries to fail (by session, so that other tests' events
+//                               arriving meanwhile do not use them up)
 //   GET  /control/<name>        every delivery <name> got, in arrival order
 //
 // It listens on 127.0.0.1 only, on the port given as the first argument (0 = any free one) and prints
@@ -18,7 +20,7 @@ const receivers = new Map();
 
 function receiver(name) {
   if (!receivers.has(name)) {
-    receivers.set(name, { secret: null, fail: 0, deliveries: [] });
+    receivers.set(name, { secret: null, fail: {}, deliveries: [] });
   }
   return receivers.get(name);
 }
@@ -50,7 +52,7 @@ const server = http.createServer(async (req, res) => {
     if (area === 'control' && req.method === 'PUT') {
       const settings = JSON.parse(body.toString('utf8'));
       if ('secret' in settings) r.secret = settings.secret;
-      if ('fail' in settings) r.fail = settings.fail;
+      if ('fail' in settings) Object.assign(r.fail, settings.fail);
       return answer(res, 204);
     }
     if (area === 'control' && req.method === 'GET') {
@@ -65,6 +67,7 @@ const server = http.createServer(async (req, res) => {
       timestamp: req.headers['webhook-timestamp'] || null,
       signatures: (req.headers['webhook-signature'] || '').split(' ').filter((s) => s).length,
       eventId: req.headers['x-webhook-event-id'] || null,
+      session: req.headers['x-webhook-session'] || null,
       receivedAt: Math.floor(Date.now() / 1000),
     };
     try {
@@ -79,8 +82,8 @@ const server = http.createServer(async (req, res) => {
       r.deliveries.push({ ...seen, status: 401 });
       return answer(res, 401, { error: seen.error });
     }
-    if (r.fail > 0) {
-      r.fail -= 1;
+    if ((r.fail[seen.session] || 0) > 0) {
+      r.fail[seen.session] -= 1;
       r.deliveries.push({ ...seen, status: 500 });
       return answer(res, 500, { error: 'told to fail' });
     }

@@ -178,7 +178,7 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
 
     @Test
     void theReceiverVerifiesAPlainDeliveryWithTheLibrary() throws Exception {
-        control("single", "{\"secret\":\"" + OLD + "\",\"fail\":0}");
+        control("single", "{\"secret\":\"" + OLD + "\"}");
         long before = Instant.now().getEpochSecond();
         String id = post(Samples.forSession("message", "swh-plain"));
         Await.until(Duration.ofSeconds(15), () -> deliveries("single", id).size() == 1, "the delivery");
@@ -223,7 +223,7 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
 
     @Test
     void aRetriedDeliveryKeepsItsWebhookId() throws Exception {
-        control("single", "{\"secret\":\"" + OLD + "\",\"fail\":1}");
+        control("single", "{\"secret\":\"" + OLD + "\",\"fail\":{\"swh-retry\":1}}");
         String id = post(ready("swh-retry"));
         Await.until(Duration.ofSeconds(15), () -> deliveries("single", id).size() == 2, "the failed attempt and its retry");
 
@@ -238,7 +238,7 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
 
     @Test
     void aReplayedDeadLetterKeepsItsWebhookIdAndIsSignedAtTheReplay() throws Exception {
-        control("single", "{\"secret\":\"" + OLD + "\",\"fail\":4}");
+        control("single", "{\"secret\":\"" + OLD + "\",\"fail\":{\"swh-replay\":4}}");
         String id = post(ready("swh-replay"));
         Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
                 "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND output = 'http-single' AND status = 'pending'",
