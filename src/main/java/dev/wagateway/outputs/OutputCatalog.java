@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.wagateway.security.HmacSha256;
+import dev.wagateway.security.StandardWebhookSigner;
 
 /**
  * Reads the output settings into {@link OutputDefinition}s: an HTTP output per configured endpoint, Kafka when
@@ -25,8 +27,9 @@ public class OutputCatalog {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
 
     private final List<OutputDefinition> outputs = new ArrayList<>();
-    /** Keyed once at start-up per HTTP output that has a secret. */
+    /** Keyed once at start-up per HTTP output that has a secret, by its signature scheme. */
     private final Map<String, HmacSha256> httpSigners = new HashMap<>();
+    private final Map<String, StandardWebhookSigner> standardWebhookSigners = new HashMap<>();
     private final Outputs config;
 
     public OutputCatalog(Outputs config) {
@@ -45,9 +48,7 @@ public class OutputCatalog {
             Map<String, Object> p = common(outputName, delivery, http.getTimeout());
             p.put("url", uri.toString());
             add(outputName, "http-delivery", http.getEvents(), p, http.getBatchSize());
-            if (http.getSecret() != null && !http.getSecret().isBlank()) {
-                httpSigners.put(outputName, new HmacSha256(http.getSecret()));
-            }
+            signers(name, outputName, http);
         });
 
         Outputs.Kafka kafka = config.getKafka();
@@ -93,9 +94,52 @@ public class OutputCatalog {
         return outputs.stream().filter(o -> o.name().equals(name)).findFirst();
     }
 
-    /** The signer of an HTTP output that has a secret. The secret stays out of route definitions and logs. */
+    /** The X-Webhook-Signature signer of an HTTP output that has a secret. The secret stays out of route definitions and logs. */
     public Optional<HmacSha256> httpSigner(String output) {
         return Optional.ofNullable(httpSigners.get(output));
+    }
+
+    /** The Standard Webhooks signer of an HTTP output set to {@code signature: standard-webhooks}. */
+    public Optional<StandardWebhookSigner> standardWebhookSigner(String output) {
+        return Optional.ofNullable(standardWebhookSigners.get(output));
+    }
+
+    /**
+     * Reads an HTTP output's signature settings. Everything wrong is refused here, at start-up, naming the setting:
+     * a receiver that cannot verify would otherwise refuse every delivery, and each would end as a dead letter.
+     */
+    private void signers(String name, String outputName, Outputs.Http http) {
+        String setting = "gateway.outputs.http." + name + ".";
+        String scheme = http.getSignature() == null || http.getSignature().isBlank() ? "sha256" : http.getSignature().trim();
+        List<String> more = http.getSecrets() == null ? List.of() : http.getSecrets();
+        boolean hasSecret = http.getSecret() != null && !http.getSecret().isBlank();
+        switch (scheme) {
+            case "sha256" -> {
+                if (!more.isEmpty()) {
+                    throw new IllegalArgumentException(setting + "secrets (a rotation) needs " + setting
+                            + "signature: standard-webhooks; the sha256 scheme signs with " + setting + "secret only");
+                }
+                if (hasSecret) {
+                    httpSigners.put(outputName, new HmacSha256(http.getSecret()));
+                }
+            }
+            case "standard-webhooks" -> {
+                Map<String, String> secrets = new LinkedHashMap<>();
+                if (hasSecret) {
+                    secrets.put(setting + "secret", http.getSecret());
+                }
+                for (int i = 0; i < more.size(); i++) {
+                    secrets.put(setting + "secrets[" + i + "]", more.get(i));
+                }
+                if (secrets.isEmpty()) {
+                    throw new IllegalArgumentException(setting + "signature is standard-webhooks but neither " + setting
+                            + "secret nor " + setting + "secrets is set");
+                }
+                standardWebhookSigners.put(outputName, new StandardWebhookSigner(secrets));
+            }
+            default -> throw new IllegalArgumentException(setting + "signature must be sha256 or standard-webhooks, not '"
+                    + scheme + "'");
+        }
     }
 
     public Outputs config() {

@@ -1,5 +1,7 @@
 package dev.wagateway.outputs;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 
 import jakarta.activation.DataHandler;
@@ -11,6 +13,7 @@ import org.apache.camel.attachment.AttachmentMessage;
 import org.apache.camel.component.http.HttpMethods;
 
 import dev.wagateway.events.QrRenderer;
+import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EnvelopeJson;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
@@ -18,20 +21,28 @@ import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),
- * signed for HTTP endpoints that have a secret, and the alert e-mail (with the QR attached for qr events).
+ * signed for HTTP endpoints that have a secret (X-Webhook-Signature, or the Standard Webhooks headers), and the alert e-mail (with the QR attached for qr events).
  */
 public class OutputMessages {
 
     private final OutputCatalog catalog;
     private final QrRenderer qr;
+    private final Clock clock;
 
     public OutputMessages(OutputCatalog catalog, QrRenderer qr) {
+        this(catalog, qr, Clock.systemUTC());
+    }
+
+    /** With the clock that stamps {@code webhook-timestamp} (a test's fixed one). */
+    public OutputMessages(OutputCatalog catalog, QrRenderer qr, Clock clock) {
         this.catalog = catalog;
         this.qr = qr;
+        this.clock = clock;
     }
 
     /**
-     * Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret. For a batched
+     * Body = the envelope as JSON; X-Webhook-* headers name it; signed when the output has a secret
+     * (X-Webhook-Signature, or the Standard Webhooks headers over exactly these bytes). For a batched
      * output the body is the JSON array of the delivery's envelopes (one session, in order) and X-Webhook-Batch says
      * how many; X-Webhook-Event and X-Webhook-Event-Id then name the first.
      */
@@ -53,8 +64,34 @@ public class OutputMessages {
         message.setHeader("X-Webhook-Session", envelope.sessionId());
         message.setHeader("X-Webhook-Event-Id", envelope.eventId());
         message.setHeader("X-Webhook-Source", envelope.source());
-        catalog.httpSigner(exchange.getMessage().getHeader(EventHeaders.OUTPUT, String.class))
-                .ifPresent(signer -> message.setHeader("X-Webhook-Signature", signer.signatureHeader(json)));
+        String output = message.getHeader(EventHeaders.OUTPUT, String.class);
+        catalog.httpSigner(output).ifPresent(signer -> message.setHeader("X-Webhook-Signature", signer.signatureHeader(json)));
+        catalog.standardWebhookSigner(output).ifPresent(signer -> {
+            // This runs once per attempt (retries and replays call the delivery route again), so the timestamp is the
+            // attempt's, as a receiver's tolerance window expects, while the id stays the event's.
+            String id = batch == null ? envelope.eventId() : webhookId(batch);
+            long timestamp = clock.instant().getEpochSecond();
+            message.setHeader("webhook-id", id);
+            message.setHeader("webhook-timestamp", timestamp);
+            message.setHeader("webhook-signature", signer.signature(id, timestamp, json));
+        });
+    }
+
+    /**
+     * The webhook-id of a batched request. Receivers drop a webhook-id they have seen, so it must change whenever
+     * the contents do: a failed batch is retried with whatever the lane holds then (it may have grown), and its
+     * events are replayed one by one as dead letters. An array of one is named by its event; a longer one by a
+     * digest of its event ids, in order, which the same batch retried gives again.
+     */
+    static String webhookId(List<EventEnvelope> batch) {
+        if (batch.size() == 1) {
+            return batch.get(0).eventId();
+        }
+        StringBuilder ids = new StringBuilder();
+        for (EventEnvelope e : batch) {
+            ids.append(e.eventId()).append('\n');
+        }
+        return "batch_" + Digests.sha256Hex(ids.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32);
     }
 
     /** A plain-text alert: subject names the session, the event and the reason. */

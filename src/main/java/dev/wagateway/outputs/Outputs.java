@@ -13,7 +13,7 @@ import java.util.Map;
 public class Outputs {
 
     private final Delivery delivery = new Delivery();
-    /** HTTP endpoints by name; FORWARD_URL / FORWARD_SECRET / FORWARD_EVENTS fill the one named "default". */
+    /** HTTP endpoints by name; FORWARD_URL / FORWARD_SECRET / FORWARD_SIGNATURE / FORWARD_EVENTS fill the one named "default". */
     private Map<String, Http> http = new LinkedHashMap<>();
     private final Kafka kafka = new Kafka();
     private final Rabbitmq rabbitmq = new Rabbitmq();
@@ -96,8 +96,16 @@ public class Outputs {
 
     public static class Http {
         private String url;
-        /** HMAC-SHA256 secret for X-Webhook-Signature on each forwarded request; unset = unsigned. */
+        /**
+         * How requests are signed: {@code sha256} (X-Webhook-Signature: sha256=<hex>, the scheme the gateway's own
+         * intake verifies) or {@code standard-webhooks} (webhook-id, webhook-timestamp, webhook-signature, which
+         * receivers verify with an off-the-shelf Standard Webhooks library).
+         */
+        private String signature = "sha256";
+        /** The signing secret (for standard-webhooks a {@code whsec_<base64>} one); unset = unsigned. */
         private String secret;
+        /** standard-webhooks only: more secrets during a rotation, one signature each, after {@code secret}'s. */
+        private List<String> secrets = new ArrayList<>();
         /** Events to forward; empty = all. */
         private List<String> events = new ArrayList<>();
         private Duration timeout;
@@ -111,6 +119,10 @@ public class Outputs {
         public void setUrl(String url) { this.url = url; }
         public String getSecret() { return secret; }
         public void setSecret(String secret) { this.secret = secret; }
+        public String getSignature() { return signature; }
+        public void setSignature(String signature) { this.signature = signature; }
+        public List<String> getSecrets() { return secrets; }
+        public void setSecrets(List<String> secrets) { this.secrets = secrets; }
         public List<String> getEvents() { return events; }
         public void setEvents(List<String> events) { this.events = events; }
         public Duration getTimeout() { return timeout; }

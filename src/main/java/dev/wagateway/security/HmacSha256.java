@@ -13,23 +13,38 @@ public final class HmacSha256 {
 
     private final Mac prototype;
 
+    /** The secret's UTF-8 bytes are the key (the X-Webhook-Signature scheme). */
     public HmacSha256(String secret) {
+        this(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A key given as bytes (Standard Webhooks: the base64-decoded part of a {@code whsec_} secret). */
+    public HmacSha256(byte[] key) {
         try {
             prototype = Mac.getInstance("HmacSHA256");
-            prototype.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            prototype.init(new SecretKeySpec(key, "HmacSHA256"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 
     public byte[] sign(byte[] data) {
-        Mac mac;
+        return mac().doFinal(data);
+    }
+
+    /** The MAC of {@code prefix} followed by {@code data}, without copying both into one array first. */
+    public byte[] sign(byte[] prefix, byte[] data) {
+        Mac mac = mac();
+        mac.update(prefix);
+        return mac.doFinal(data);
+    }
+
+    private Mac mac() {
         try {
-            mac = (Mac) prototype.clone();
+            return (Mac) prototype.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
         }
-        return mac.doFinal(data);
     }
 
     /** The header value a sender puts in X-Webhook-Signature: {@code sha256=<lower-case hex>}. */
