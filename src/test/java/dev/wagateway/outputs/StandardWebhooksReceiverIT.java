@@ -226,7 +226,8 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
     void aRetriedDeliveryKeepsItsWebhookId() throws Exception {
         control("single", "{\"secret\":\"" + OLD + "\",\"fail\":{\"swh-retry\":1}}");
         String id = post(ready("swh-retry"));
-        Await.until(Duration.ofSeconds(15), () -> deliveries("single", id).size() == 2, "the failed attempt and its retry");
+        Await.until(Duration.ofSeconds(15), () -> deliveries("single", id).size() == 2, "the failed attempt and its retry",
+                () -> deliveries("single", id).toString());
 
         List<JsonNode> attempts = deliveries("single", id);
         assertThat(attempts).extracting(a -> a.path("status").asInt()).containsExactly(500, 204);

@@ -2,6 +2,7 @@ package dev.wagateway.support;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waits for something asynchronous (an output delivery) to happen, up to a bound. */
 public final class Await {
@@ -10,10 +11,17 @@ public final class Await {
     }
 
     public static void until(Duration limit, BooleanSupplier condition, String what) {
+        until(limit, condition, what, () -> "");
+    }
+
+    /** As above; on a timeout the message adds {@code seen}: what the test saw instead, so a failure says why. */
+    public static void until(Duration limit, BooleanSupplier condition, String what, Supplier<String> seen) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + limit + " waiting for " + what);
+                String instead = seen.get();
+                throw new AssertionError("timed out after " + limit + " waiting for " + what
+                        + (instead.isEmpty() ? "" : "; saw " + instead));
             }
             try {
                 Thread.sleep(50);
