@@ -10,12 +10,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -96,19 +98,21 @@ public class GatewayConfiguration {
     public static final String WEBHOOK_PATH = "/api/whatsapp/webhook";
 
     @Bean
-    static DatabaseTimeouts databaseTimeouts(@Value("${gateway.database.socket-timeout:30s}") Duration socketTimeout,
-            @Value("${gateway.database.statement-timeout:20s}") Duration statementTimeout) {
-        return new DatabaseTimeouts(socketTimeout, statementTimeout);
+    static DatabaseTimeouts databaseTimeouts(Environment environment) {
+        // A post-processor of the pool is made before the properties bean: bind its group from the environment.
+        GatewayProperties.Database database = Binder.get(environment)
+                .bindOrCreate("gateway.database", GatewayProperties.Database.class);
+        return new DatabaseTimeouts(database.getSocketTimeout(), database.getStatementTimeout());
     }
 
     @Bean
-    ShutdownDrainDelay shutdownDrainDelay(@Value("${gateway.shutdown.drain-delay:0s}") Duration delay) {
-        return new ShutdownDrainDelay(delay);
+    ShutdownDrainDelay shutdownDrainDelay(GatewayProperties properties) {
+        return new ShutdownDrainDelay(properties.getShutdown().getDrainDelay());
     }
 
     @Bean
-    RouteGate routeGate(@Value("${gateway.routes-reload:false}") boolean reload) {
-        return new RouteGate(reload, Duration.ofSeconds(10));
+    RouteGate routeGate(GatewayProperties properties) {
+        return new RouteGate(properties.isRoutesReload(), Duration.ofSeconds(10));
     }
 
     /** Every path the routes serve (webhook, read API, dead letters, console) answers 503 JSON until the routes run. */
@@ -134,15 +138,15 @@ public class GatewayConfiguration {
     @ConditionalOnProperty(name = "gateway.routes-reload", havingValue = "true")
     RouteReloader routeReloader(CamelContext camel, RouteGate gate,
             @Value("${camel.main.routes-include-pattern}") String routes,
-            @Value("${gateway.routes-reload-interval:1s}") Duration interval,
-            ObjectProvider<CamelRequestHandlerMapping> httpMappings) {
+            GatewayProperties properties, ObjectProvider<CamelRequestHandlerMapping> httpMappings) {
         String first = routes.split(",")[0].trim();
         if (!first.startsWith("file:") || !first.endsWith("/*.yaml")) {
             throw new IllegalStateException("ROUTES_RELOAD needs the routes in a directory (ROUTES_DIR or ./routes), "
                     + "not " + first);
         }
         Path directory = Path.of(first.substring("file:".length(), first.length() - "/*.yaml".length()));
-        return new RouteReloader(camel, gate, directory, interval, Duration.ofSeconds(30), httpMappings.getIfAvailable());
+        return new RouteReloader(camel, gate, directory, properties.getRoutesReloadInterval(), Duration.ofSeconds(30),
+                httpMappings.getIfAvailable());
     }
 
     @Bean
@@ -161,10 +165,9 @@ public class GatewayConfiguration {
      * them in this JVM; {@code auto} (default) is database on PostgreSQL, memory on the embedded database.
      */
     @Bean
-    RateLimitStore rateLimitStore(GatewayProperties properties, DataSource dataSource, SqlCatalog sql,
-            @Value("${gateway.sql-dialect}") String dialect) {
+    RateLimitStore rateLimitStore(GatewayProperties properties, DataSource dataSource, SqlCatalog sql) {
         GatewayProperties.RateLimit limits = properties.getRateLimit();
-        boolean postgres = "postgresql".equals(dialect);
+        boolean postgres = properties.onPostgres();
         String store = limits.getStore().trim().toLowerCase(Locale.ROOT);
         boolean shared = switch (store) {
             case "memory" -> false;
@@ -292,8 +295,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    JobLock jobLock(DataSource dataSource, SqlCatalog sql, @Value("${gateway.sql-dialect}") String dialect) {
-        return new JobLock(dataSource, sql, "postgresql".equals(dialect));
+    JobLock jobLock(DataSource dataSource, SqlCatalog sql, GatewayProperties properties) {
+        return new JobLock(dataSource, sql, properties.onPostgres());
     }
 
     @Bean
@@ -304,9 +307,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    TableVacuum tableVacuum(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties, JobLock lock,
-            @Value("${gateway.sql-dialect}") String dialect) {
-        return new TableVacuum(jdbc, sql, "postgresql".equals(dialect), properties.getRetention().getVacuumDeadRows(), lock);
+    TableVacuum tableVacuum(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties, JobLock lock) {
+        return new TableVacuum(jdbc, sql, properties.onPostgres(), properties.getRetention().getVacuumDeadRows(), lock);
     }
 
     // --- outputs -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import dev.wagateway.outputs.Outputs;
 
@@ -22,9 +23,27 @@ public class GatewayProperties {
     private final Api api = new Api();
     private final Retention retention = new Retention();
     private final Archive archive = new Archive();
+    @NestedConfigurationProperty
     private final Outputs outputs = new Outputs();
     private final Sources sources = new Sources();
     private final WhatsappServer whatsappServer = new WhatsappServer();
+    private final Database database = new Database();
+    private final Shutdown shutdown = new Shutdown();
+    /**
+     * DATABASE_URL: postgresql://user:pass@host:port/db[?params], postgres://... or any jdbc: URL; unset = an H2 file
+     * under data-dir. Read before the context starts (GatewayEnvironment derives spring.datasource.* from it).
+     */
+    private String databaseUrl;
+    /** DATA_DIR: where the embedded database lives when DATABASE_URL is unset. Read by GatewayEnvironment. */
+    private String dataDir = "./data";
+    /** ROUTES_DIR: where the YAML routes are read from; unset = ./routes if present, else the packaged set. */
+    private String routesDir;
+    /** ROUTES_RELOAD: apply edits of the routes directory without a restart (config.RouteReloader). */
+    private boolean routesReload;
+    /** ROUTES_RELOAD_INTERVAL: how often the routes directory is checked for changes. */
+    private Duration routesReloadInterval = Duration.ofSeconds(1);
+    /** Derived from the datasource, not set by hand: postgresql or h2, for dialect-specific SQL in routes and beans. */
+    private String sqlDialect = "postgresql";
 
     public Security getSecurity() { return security; }
     public RateLimit getRateLimit() { return rateLimit; }
@@ -36,6 +55,50 @@ public class GatewayProperties {
     public Outputs getOutputs() { return outputs; }
     public Sources getSources() { return sources; }
     public WhatsappServer getWhatsappServer() { return whatsappServer; }
+    public Database getDatabase() { return database; }
+    public Shutdown getShutdown() { return shutdown; }
+    public String getDatabaseUrl() { return databaseUrl; }
+    public void setDatabaseUrl(String databaseUrl) { this.databaseUrl = databaseUrl; }
+    public String getDataDir() { return dataDir; }
+    public void setDataDir(String dataDir) { this.dataDir = dataDir; }
+    public String getRoutesDir() { return routesDir; }
+    public void setRoutesDir(String routesDir) { this.routesDir = routesDir; }
+    public boolean isRoutesReload() { return routesReload; }
+    public void setRoutesReload(boolean routesReload) { this.routesReload = routesReload; }
+    public Duration getRoutesReloadInterval() { return routesReloadInterval; }
+    public void setRoutesReloadInterval(Duration routesReloadInterval) { this.routesReloadInterval = routesReloadInterval; }
+    public String getSqlDialect() { return sqlDialect; }
+    public void setSqlDialect(String sqlDialect) { this.sqlDialect = sqlDialect; }
+
+    /** True on PostgreSQL, false on the embedded H2. */
+    public boolean onPostgres() { return "postgresql".equals(sqlDialect); }
+
+    /**
+     * PostgreSQL only: a hanging database fails a statement after these instead of holding a thread for ever
+     * (config.DatabaseTimeouts). 0 = none.
+     */
+    public static class Database {
+        /** DB_SOCKET_TIMEOUT: a connection that hears nothing back for this long fails; longer than the statement timeout. */
+        private Duration socketTimeout = Duration.ofSeconds(30);
+        /** DB_STATEMENT_TIMEOUT: a statement running longer fails (statement_timeout on every connection). */
+        private Duration statementTimeout = Duration.ofSeconds(20);
+
+        public Duration getSocketTimeout() { return socketTimeout; }
+        public void setSocketTimeout(Duration socketTimeout) { this.socketTimeout = socketTimeout; }
+        public Duration getStatementTimeout() { return statementTimeout; }
+        public void setStatementTimeout(Duration statementTimeout) { this.statementTimeout = statementTimeout; }
+    }
+
+    public static class Shutdown {
+        /**
+         * SHUTDOWN_DRAIN_DELAY: on SIGTERM, serve on this long with readiness DOWN before the web server stops taking
+         * connections, for load balancers that only learn from health checks (config.ShutdownDrainDelay). 0 = at once.
+         */
+        private Duration drainDelay = Duration.ZERO;
+
+        public Duration getDrainDelay() { return drainDelay; }
+        public void setDrainDelay(Duration drainDelay) { this.drainDelay = drainDelay; }
+    }
 
     /** The other WhatsApp servers' webhooks (routes/sources.yaml); a source with no setting is off (404). */
     public static class Sources {
@@ -114,6 +177,7 @@ public class GatewayProperties {
         private int authFailuresPerMinute = 10;
         /** Page size when the client asks for none, and the most it may ask for. */
         private int defaultPageSize = 50;
+        /** The most a client may ask for in one page. */
         private int maxPageSize = 500;
 
         public String getAdminKey() { return adminKey; }
@@ -133,6 +197,7 @@ public class GatewayProperties {
          * make larger batches, and on 2 cores 2 writers did better than 4 or 8 (docs/performance.md).
          */
         private int writers;
+        /** ARCHIVE_MAX_BATCH: the most events one writer stores in one transaction. */
         private int maxBatch = 64;
         /** How long a request waits for the commit that holds its event before it answers 503 (retry). */
         private Duration commitTimeout = Duration.ofSeconds(15);
@@ -159,6 +224,7 @@ public class GatewayProperties {
         private int batchSize = 1000;
         /** How often the purge runs, and how long after start-up it first runs. */
         private Duration interval = Duration.ofHours(1);
+        /** How long after start-up the purge first runs. */
         private Duration initialDelay = Duration.ofMinutes(1);
 
         /**
@@ -167,7 +233,9 @@ public class GatewayProperties {
          * routes/housekeeping.yaml); false leaves them to the server's autovacuum.
          */
         private boolean vacuum = true;
+        /** TABLE_VACUUM_INTERVAL: how often those tables are checked. */
         private Duration vacuumInterval = Duration.ofSeconds(10);
+        /** A table is vacuumed once it holds at least this many dead rows. */
         private long vacuumDeadRows = 1000;
 
         public boolean isVacuum() { return vacuum; }

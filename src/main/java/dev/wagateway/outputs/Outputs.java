@@ -33,6 +33,7 @@ public class Outputs {
     public void setCustom(Map<String, Custom> custom) { this.custom = custom; }
 
     public static class Custom {
+        /** Set the output's name under gateway.outputs.custom to switch it on; false switches it off again. */
         private boolean enabled = true;
         /** Events to hand to it; empty = all. */
         private List<String> events = new ArrayList<>();
@@ -57,11 +58,13 @@ public class Outputs {
         private Duration linger = Duration.ofMillis(100);
         /** Attempts after the first. */
         private int retries = 3;
+        /** The first retry's delay; each further one doubles it (exponential backoff). */
         private Duration retryDelay = Duration.ofMillis(500);
         /** The most one attempt may take (Resilience4j time limiter). */
         private Duration timeout = Duration.ofSeconds(10);
         /** Circuit breaker: opens at this failure rate (%) over the last {@code windowSize} calls... */
         private float failureRateThreshold = 50;
+        /** ...over this many of the last calls. */
         private int windowSize = 20;
         /** ...once at least this many calls were made. */
         private int minimumCalls = 10;
@@ -95,6 +98,7 @@ public class Outputs {
     }
 
     public static class Http {
+        /** The endpoint (http:// or https://); set = this output is on. */
         private String url;
         /**
          * How requests are signed: {@code sha256} (X-Webhook-Signature: sha256=<hex>, the scheme the gateway's own
@@ -108,6 +112,7 @@ public class Outputs {
         private List<String> secrets = new ArrayList<>();
         /** Events to forward; empty = all. */
         private List<String> events = new ArrayList<>();
+        /** The most one attempt may take, for this endpoint only; unset = delivery.timeout. */
         private Duration timeout;
         /**
          * Up to this many events of one session per request, as a JSON array of envelopes in order (1 = one
@@ -132,9 +137,11 @@ public class Outputs {
     }
 
     public static class Kafka {
+        /** KAFKA_BOOTSTRAP_SERVERS: host:port,...; set = the Kafka output is on. */
         private String bootstrapServers;
         /** Topic = prefix + event name, e.g. whatsapp.message. */
         private String topicPrefix = "whatsapp.";
+        /** Kafka: events to publish; empty = all. */
         private List<String> events = new ArrayList<>();
 
         public String getBootstrapServers() { return bootstrapServers; }
@@ -146,9 +153,11 @@ public class Outputs {
     }
 
     public static class Rabbitmq {
+        /** RABBITMQ_URI: amqp://user:pass@host:5672/vhost; set = the RabbitMQ output is on. */
         private String uri;
         /** Exchange = prefix + event name (a topic exchange); routing key = session id. */
         private String exchangePrefix = "whatsapp.";
+        /** RabbitMQ: events to publish; empty = all. */
         private List<String> events = new ArrayList<>();
 
         public String getUri() { return uri; }
@@ -160,14 +169,21 @@ public class Outputs {
     }
 
     public static class Mail {
+        /** ALERT_EMAIL_TO: recipients (comma-separated); set = the e-mail output is on. */
         private List<String> to = new ArrayList<>();
+        /** ALERT_EMAIL_FROM: the sender address. */
         private String from = "whatsapp-gateway@localhost";
+        /** ALERT_EMAIL_EVENTS: the events that send an alert. */
         private List<String> events = new ArrayList<>(List.of("disconnected", "auth_failure"));
         /** Also mail each new QR, attached as a PNG an operator can scan from the mail. */
         private boolean qr;
+        /** SMTP_HOST: the mail server. */
         private String smtpHost = "localhost";
+        /** SMTP_PORT: its port. */
         private int smtpPort = 25;
+        /** SMTP_USERNAME: unset = no authentication. */
         private String smtpUsername;
+        /** SMTP_PASSWORD: the password of SMTP_USERNAME. */
         private String smtpPassword;
 
         public List<String> getTo() { return to; }
@@ -191,6 +207,7 @@ public class Outputs {
     public static class DeadLetters {
         /** Retry pending dead letters on a schedule (off by default: replay is an operator's decision). */
         private boolean autoRetry;
+        /** DEAD_LETTER_RETRY_INTERVAL: how often the automatic retry runs. */
         private Duration autoRetryInterval = Duration.ofMinutes(5);
         /** Dead letters retried per scheduled run. */
         private int autoRetryBatch = 100;
