@@ -29,11 +29,16 @@ public class H2SessionCounter implements Trigger {
         };
         update = "UPDATE wa_sessions SET " + counter + " = " + counter + " + 1 WHERE session_id = ?";
         // The row arrives as an array in column order: find session_id by name, not by its place in V2.
-        try (ResultSet columns = conn.getMetaData().getColumns(null, schemaName, tableName, "SESSION_ID")) {
-            if (!columns.next()) {
-                throw new SQLException(tableName + " has no session_id column");
+        sessionColumn = -1;
+        try (ResultSet columns = conn.getMetaData().getColumns(null, schemaName, tableName, null)) {
+            while (columns.next()) {
+                if ("session_id".equalsIgnoreCase(columns.getString("COLUMN_NAME"))) {
+                    sessionColumn = columns.getInt("ORDINAL_POSITION") - 1;
+                }
             }
-            sessionColumn = columns.getInt("ORDINAL_POSITION") - 1;
+        }
+        if (sessionColumn < 0) {
+            throw new SQLException(tableName + " has no session_id column");
         }
     }
 
