@@ -224,7 +224,8 @@ public class GatewayConfiguration {
     @Bean
     EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties,
             Outbox outbox, @Value("${gateway.sql-dialect}") String dialect) {
-        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox, dialect);
+        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox, dialect,
+                properties.getArchive().getWriters());
     }
 
     /** Every camel-sql endpoint of the routes parses its named parameters once (see NamedParameterCache). */

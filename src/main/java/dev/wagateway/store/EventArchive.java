@@ -32,13 +32,7 @@ import dev.wagateway.shared.EventEnvelope;
 public class EventArchive {
 
     private static final int MAX_ERROR = 2000;
-    /**
-     * Shards of the throughput rollup (wa_event_minutes): a session's shard is its id's hash modulo this, as its
-     * archive writer is its hash modulo the writer count (ArchiveWriters), so with a writer count that divides 64
-     * each shard row belongs to one writer of an instance and writers never wait on each other's rows. Instances
-     * can still meet on a row; the rollup is written last, so that row is held only through the commit.
-     */
-    static final int MINUTE_SHARDS = 64;
+
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -46,12 +40,25 @@ public class EventArchive {
     private final Duration dedupeWindow;
     private final Outbox outbox;
     private final String countMinute;
+    /**
+     * Shards of the throughput rollup (wa_event_minutes): the archive writer count. A session's shard is its id's
+     * hash modulo this, as its writer is (ArchiveWriters), so each shard row belongs to one writer of an instance
+     * and writers never wait on each other's rows. Instances with the same writer count share rows; the rollup is
+     * written last, so a shared row is held only through the commit. More shards would cost the read: the chart
+     * adds up minutes x types x shards rows (64 made the 1440-minute chart read about as many rows as the archive
+     * held events at 100 events a minute; docs/performance.md "Reads at scale").
+     */
+    private final int minuteShards;
     /** Sessions known to have a row; saves one statement per event. Only a cache: the insert is idempotent. */
     private final Set<String> knownSessions = ConcurrentHashMap.newKeySet();
 
-    /** {@code dialect}: postgresql or h2, for the one statement they say differently (the rollup's upsert). */
+    /**
+     * {@code dialect}: postgresql or h2, for the one statement they say differently (the rollup's upsert);
+     * {@code minuteShards}: the archive writer count (see {@link #minuteShards}).
+     */
     public EventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, Duration dedupeWindow, Outbox outbox,
-            String dialect) {
+            String dialect, int minuteShards) {
+        this.minuteShards = Math.max(1, minuteShards);
         this.countMinute = sql.get(dialect + "/events/count-minute");
         this.jdbc = jdbc;
         this.tx = tx;
@@ -206,7 +213,7 @@ public class EventArchive {
         for (EventEnvelope e : events) {
             OffsetDateTime minute = e.receivedAt().withOffsetSameInstant(ZoneOffset.UTC)
                     .truncatedTo(ChronoUnit.MINUTES);
-            int shard = Math.floorMod(e.sessionId().hashCode(), MINUTE_SHARDS);
+            int shard = Math.floorMod(e.sessionId().hashCode(), minuteShards);
             String key = minute + " " + e.event() + " " + shard;
             Object[] row = rows.computeIfAbsent(key, k -> new Object[] {minute, e.event(), shard, 0L});
             row[3] = (Long) row[3] + 1;

@@ -10,8 +10,8 @@ ALTER TABLE wa_sessions ADD COLUMN message_count BIGINT DEFAULT 0 NOT NULL;
 ALTER TABLE wa_sessions ADD COLUMN call_count BIGINT DEFAULT 0 NOT NULL;
 
 -- Accepted events per minute and type (the console's throughput chart), raised by each archive transaction for
--- what it accepted. Split in shards by session (EventArchive.MINUTE_SHARDS): a session always goes to the same
--- archive writer, so two writers of one instance never wait on the same row; the read adds up the shards of at
+-- what it accepted. Split in shards by session, as many as archive writers (EventArchive): a session always goes
+-- to the same writer, so two writers of one instance never wait on the same row; the read adds up the shards of at
 -- most 1440 minutes. Not lowered by retention: the chart shows what was accepted then. Rows older than two days
 -- are deleted by ArchiveRetention (the chart reaches back one day).
 CREATE TABLE wa_event_minutes (
