@@ -4,8 +4,9 @@ CREATE TRIGGER wa_calls_counted AFTER INSERT ON wa_calls FOR EACH ROW CALL 'dev.
 
 -- The same backfills as PostgreSQL's V11.
 -- Backfill, one statement: every session's three counts from the tables. Cost: one pass over each table's
--- (session_id, ...) index, i.e. proportional to the archive, once (about 2 s per million archived events on the
--- CI machine, docs/performance.md "Reads at scale"). Stop the old gateways first: events they store while this
+-- (session_id, ...) index, i.e. proportional to the archive, once (this V11 whole took 0.9-1.1 s on PostgreSQL at
+-- 1M archived events, 250k messages: docs/performance.md "Reads at scale", bench/scale-reads.sh).
+-- Stop the old gateways first: events they store while this
 -- runs are not counted.
 UPDATE wa_sessions s
    SET event_count = (SELECT count(*) FROM wa_events e WHERE e.session_id = s.session_id),
