@@ -226,8 +226,9 @@ public class GatewayConfiguration {
 
     @Bean
     EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties,
-            Outbox outbox) {
-        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox);
+            Outbox outbox, @Value("${gateway.sql-dialect}") String dialect) {
+        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox, dialect,
+                properties.getArchive().getWriters());
     }
 
     /** Every camel-sql endpoint of the routes parses its named parameters once (see NamedParameterCache). */
@@ -300,9 +301,10 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ArchiveRetention archiveRetention(JdbcTemplate jdbc, SqlCatalog sql, GatewayProperties properties, JobLock lock) {
+    ArchiveRetention archiveRetention(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql,
+            GatewayProperties properties, JobLock lock) {
         GatewayProperties.Retention retention = properties.getRetention();
-        return new ArchiveRetention(jdbc, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC(),
+        return new ArchiveRetention(jdbc, tx, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC(),
                 lock);
     }
 

@@ -40,6 +40,8 @@ final class RepeatCheck {
     private final Duration window;
     private final Map<String, Previous> previous = new HashMap<>();
     private final Set<String> moved = new TreeSet<>();
+    /** Per session: how many new events this transaction accepted (its event_count rises by that much). */
+    private final Map<String, Integer> accepted = new HashMap<>();
     /** Per delivery with an id: whether the claim was new (1) or taken (0). */
     private final Map<Delivery, Integer> claims = new HashMap<>();
 
@@ -103,11 +105,16 @@ final class RepeatCheck {
         if (original == null) {
             previous.put(e.sessionId(), new Previous(e.eventId(), e.bodySha256(), e.receivedAt()));
             moved.add(e.sessionId());
+            accepted.merge(e.sessionId(), 1, Integer::sum);
         }
         return original;
     }
 
-    /** Writes each session's new previous event: one statement for the batch. */
+    /**
+     * Writes each session's new previous event and raises its event count by the events accepted: one statement
+     * for the batch, on rows this transaction has locked. Every delivery {@link #originalOf} took as new is
+     * inserted into wa_events by the same transaction (or the transaction rolls back), so the count stays exact.
+     */
     void save() {
         if (moved.isEmpty()) {
             return;
@@ -115,7 +122,7 @@ final class RepeatCheck {
         List<Object[]> args = new ArrayList<>(moved.size());
         for (String session : moved) {
             Previous p = previous.get(session);
-            args.add(new Object[] {p.eventId(), p.bodySha256(), p.acceptedAt(), session});
+            args.add(new Object[] {p.eventId(), p.bodySha256(), p.acceptedAt(), accepted.get(session), session});
         }
         jdbc.batchUpdate(sql.get("sessions/set-last-accepted"), args);
     }

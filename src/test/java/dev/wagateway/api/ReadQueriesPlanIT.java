@@ -21,7 +21,8 @@ import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 
 /**
- * Every read of the read API, the intake's dedupe lookups and the retention purge can be served by an index:
+ * Every read of the read API, the intake's dedupe lookups and the retention purge can be served by an index
+ * (the sessions list and the throughput chart read counters, V10, rather than counting the archive):
  * with sequential scans priced out, PostgreSQL's plan for each has none.
  */
 class ReadQueriesPlanIT extends PostgresGatewayTest {
@@ -90,7 +91,11 @@ class ReadQueriesPlanIT extends PostgresGatewayTest {
         reads.put("throughput", queries.throughput(OffsetDateTime.now().minusHours(1)));
         reads.put("pending dead letters per output", new ReadQueries.Query(sql.get("dead-letters/pending-counts"), List.of()));
         reads.put("dedupe find", new ReadQueries.Query(sql.get("dedupe/find"), List.of("s", "k")));
-        reads.put("retention purge", new ReadQueries.Query(sql.get("retention/purge-events"), List.of(since, 1000)));
+        reads.put("retention's old events", new ReadQueries.Query(sql.get("retention/old-events"), List.of(since, 1000)));
+        reads.put("retention's delete of a session's", new ReadQueries.Query(sql.get("retention/delete-session-events"),
+                List.of("toko-jakarta", new String[] {"a", "b"})));
+        reads.put("retention's count", new ReadQueries.Query(sql.get("retention/lower-event-count"), List.of(2, "toko-jakarta")));
+        reads.put("throughput rollup purge", new ReadQueries.Query(sql.get("retention/purge-event-minutes"), List.of(since)));
         reads.put("dedupe purge", new ReadQueries.Query(sql.get("retention/purge-dedupe"), List.of(since, 1000)));
 
         reads.forEach((name, query) -> {
