@@ -226,8 +226,8 @@ public class GatewayConfiguration {
 
     @Bean
     EventArchive eventArchive(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, GatewayProperties properties,
-            Outbox outbox, @Value("${gateway.sql-dialect}") String dialect) {
-        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox, dialect,
+            Outbox outbox) {
+        return new EventArchive(jdbc, tx, sql, properties.getIntake().getDedupeWindow(), outbox, properties.getSqlDialect(),
                 properties.getArchive().getWriters());
     }
 

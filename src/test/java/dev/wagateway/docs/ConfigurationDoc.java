@@ -40,11 +40,11 @@ final class ConfigurationDoc {
     /** Settings that are Spring's or Camel's: not in the gateway's metadata, so their meaning is said here. */
     private static final Map<String, String> OTHER_SETTINGS = Map.of(
             "server.port", "HTTP port",
-            "server.max-http-request-header-size", "the request line and headers together; larger gets `400 bad_request`",
+            "server.max-http-request-header-size", "The request line and headers together; larger gets `400 bad_request`",
             "server.tomcat.threads.max", "Tomcat's request threads; routes run on them, and a webhook request holds one while its event is committed",
-            "spring.lifecycle.timeout-per-shutdown-phase", "on `SIGTERM`, how long requests in flight may take to finish before the web server stops",
-            "spring.datasource.hikari.maximum-pool-size", "database connections (the archive writers hold one each while writing; the read API and housekeeping use the rest)",
-            "spring.datasource.hikari.connection-timeout", "how long a request waits for a database connection before `503`, in milliseconds",
+            "spring.lifecycle.timeout-per-shutdown-phase", "On `SIGTERM`, how long requests in flight may take to finish before the web server stops",
+            "spring.datasource.hikari.maximum-pool-size", "Database connections (the archive writers hold one each while writing; the read API and housekeeping use the rest)",
+            "spring.datasource.hikari.connection-timeout", "How long a request waits for a database connection before `503`, in milliseconds",
             "camel.component.http.connect-timeout", "HTTP outputs: how long a connection may take to open, in milliseconds",
             "camel.component.http.response-timeout", "HTTP outputs: how long an answer may take, in milliseconds (each attempt is also bounded by `gateway.outputs.delivery.timeout`)");
 
@@ -213,7 +213,7 @@ final class ConfigurationDoc {
     static Map<String, String> mapEntryJavadoc() {
         Map<String, String> out = new LinkedHashMap<>();
         String source = read(Path.of("src/main/java/dev/wagateway/outputs/Outputs.java"));
-        for (var entry : Map.of("http", Outputs.Http.class, "custom", Outputs.Custom.class).entrySet()) {
+        for (var entry : List.of(Map.entry("http", Outputs.Http.class), Map.entry("custom", Outputs.Custom.class))) {
             String body = classBody(source, entry.getValue().getSimpleName());
             for (Field f : entry.getValue().getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers())) {
