@@ -42,8 +42,12 @@ public class ReadApi {
     private final int defaultPageSize;
     private final int maxPageSize;
 
+    private final List<String> sources;
+
+    /** {@code sources}: the names an event's source can have (?source= accepts only those). */
     public ReadApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, int defaultPageSize,
-            int maxPageSize) {
+            int maxPageSize, List<String> sources) {
+        this.sources = List.copyOf(sources);
         this.jdbc = jdbc;
         this.queries = queries;
         this.qr = qr;
@@ -103,7 +107,16 @@ public class ReadApi {
         OffsetDateTime since = ApiSupport.instant(exchange, "since");
         OffsetDateTime until = ApiSupport.instant(exchange, "until");
         ApiSupport.writePage(exchange, ApiSupport.run(jdbc, queries.events(ApiSupport.optional(exchange, "session"), ApiSupport.optional(exchange, "event"),
-                ApiSupport.optional(exchange, "status"), since, until, page)), page);
+                ApiSupport.optional(exchange, "status"), source(exchange), since, until, page)), page);
+    }
+
+    /** ?source=: one of the sources an event can come from; another value is a client's mistake, not an empty page. */
+    private String source(Exchange exchange) {
+        String source = ApiSupport.optional(exchange, "source");
+        if (source != null && !sources.contains(source)) {
+            throw ApiError.badParameter("source must be one of " + String.join(", ", sources));
+        }
+        return source;
     }
 
     /** GET throughput?minutes=60: accepted events per minute and type, for the last 1 to 1440 minutes. */

@@ -68,15 +68,20 @@ public class ReadQueries {
     }
 
     public Query events(String sessionId, String event, String status, OffsetDateTime since, Page page) {
-        return events(sessionId, event, status, since, null, page);
+        return events(sessionId, event, status, null, since, null, page);
     }
 
-    /** The archive filtered by any of session, event, status and received time [since, until). */
-    public Query events(String sessionId, String event, String status, OffsetDateTime since, OffsetDateTime until,
-            Page page) {
+    /** The archive filtered by any of session, event, status, source and received time [since, until). */
+    public Query events(String sessionId, String event, String status, String source, OffsetDateTime since,
+            OffsetDateTime until, Page page) {
         StringBuilder q = new StringBuilder(sql.get("api/events"));
         List<Object> args = new ArrayList<>();
         String glue = " WHERE ";
+        if (source != null) {
+            q.append(glue).append("e.source = ?");
+            args.add(source);
+            glue = " AND ";
+        }
         if (sessionId != null) {
             q.append(glue).append("e.session_id = ?");
             args.add(sessionId);

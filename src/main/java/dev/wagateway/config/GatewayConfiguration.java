@@ -53,6 +53,8 @@ import dev.wagateway.events.MediaExtractor;
 import dev.wagateway.events.MessageColumns;
 import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.events.QrRenderer;
+import dev.wagateway.events.sources.SourceMapper;
+import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.intake.DeferredBodyFilter;
 import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
@@ -422,9 +424,12 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties) {
+    ReadApi readApi(JdbcTemplate jdbc, ReadQueries queries, QrRenderer qr, MediaStore media, GatewayProperties properties,
+            List<SourceMapper> sourceMappers) {
         GatewayProperties.Api api = properties.getApi();
-        return new ReadApi(jdbc, queries, qr, media, api.getDefaultPageSize(), api.getMaxPageSize());
+        List<String> sources = new ArrayList<>(List.of(EventEnvelope.WWEBJS));
+        sourceMappers.forEach(m -> sources.add(m.source()));
+        return new ReadApi(jdbc, queries, qr, media, api.getDefaultPageSize(), api.getMaxPageSize(), sources);
     }
 
     @Bean

@@ -109,6 +109,30 @@ class ReadApiIT {
         }
 
         @Test
+        void eventsFilteredBySource() {
+            // Every event here came in on the whatsapp-web.js webhook; one is made a WAHA event for the filter to find.
+            String waha = jdbc.queryForObject("SELECT event_id FROM wa_events WHERE event = 'group_join'", String.class);
+            jdbc.update("UPDATE wa_events SET source = 'waha' WHERE event_id = ?", waha);
+            try {
+                JsonNode only = json("/events?source=waha");
+                assertThat(only.path("items")).hasSize(1);
+                assertThat(only.path("items").get(0).path("eventId").asText()).isEqualTo(waha);
+                assertThat(only.path("items").get(0).path("source").asText()).isEqualTo("waha");
+                JsonNode others = json("/events?source=wwebjs&limit=500");
+                assertThat(others.path("items")).hasSize((int) count("wa_events") - 1)
+                        .noneMatch(e -> e.path("eventId").asText().equals(waha));
+                assertThat(json("/events?source=cloud").path("items")).isEmpty();
+
+                HttpResponse<byte[]> unknown = get("/events?source=telegram", "Bearer " + ADMIN_KEY);
+                assertThat(unknown.statusCode()).isEqualTo(400);
+                assertThat(new String(unknown.body(), StandardCharsets.UTF_8)).contains("\"invalid_parameter\"")
+                        .contains("wwebjs").contains("evolution");
+            } finally {
+                jdbc.update("UPDATE wa_events SET source = 'wwebjs' WHERE event_id = ?", waha);
+            }
+        }
+
+        @Test
         void sessionsListAndDetail() {
             JsonNode page = json("/sessions");
             assertThat(page.path("items")).hasSize(2);

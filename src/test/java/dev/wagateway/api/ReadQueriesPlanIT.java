@@ -83,10 +83,11 @@ class ReadQueriesPlanIT extends PostgresGatewayTest {
         reads.put("events by session", queries.events("toko-jakarta", null, null, null, page));
         reads.put("events by event", queries.events(null, "qr", null, null, page));
         reads.put("events by status", queries.events(null, null, "failed", null, page));
+        reads.put("events by source", queries.events(null, null, null, "waha", null, null, page));
         reads.put("events since", queries.events(null, null, null, since, page));
         reads.put("events by all", queries.events("toko-jakarta", "qr", "processed", since, page));
-        reads.put("events in a time range", queries.events(null, null, null, since, OffsetDateTime.now(), page));
-        reads.put("events of a session until", queries.events("toko-jakarta", null, null, null, OffsetDateTime.now(), page));
+        reads.put("events in a time range", queries.events(null, null, null, null, since, OffsetDateTime.now(), page));
+        reads.put("events of a session until", queries.events("toko-jakarta", null, null, null, null, OffsetDateTime.now(), page));
         reads.put("event", queries.event("x"));
         reads.put("throughput", queries.throughput(OffsetDateTime.now().minusHours(1)));
         reads.put("pending dead letters per output", new ReadQueries.Query(sql.get("dead-letters/pending-counts"), List.of()));
