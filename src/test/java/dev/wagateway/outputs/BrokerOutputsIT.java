@@ -87,12 +87,23 @@ class BrokerOutputsIT extends PostgresGatewayTest {
             JsonNode envelope = mapper.readTree(r.value());
             byEvent.put(envelope.path("eventId").asText(), r);
             assertThat(r.key()).as("key = sessionId").isEqualTo(envelope.path("sessionId").asText());
+            // the same header vocabulary as the HTTP outputs: X-Webhook-*, none of the routes' own Wa* headers
+            assertThat(header(r, "X-Webhook-Event-Id")).isEqualTo(envelope.path("eventId").asText());
+            assertThat(header(r, "X-Webhook-Session")).isEqualTo(envelope.path("sessionId").asText());
+            assertThat(header(r, "X-Webhook-Event")).isEqualTo(envelope.path("event").asText());
+            assertThat(header(r, "X-Webhook-Source")).isEqualTo("wwebjs");
+            assertThat(r.headers()).noneMatch(h -> h.key().startsWith("Wa"));
         }
         assertThat(byEvent.get(first).topic()).isEqualTo(PREFIX + "message");
         assertThat(byEvent.get(second).topic()).isEqualTo(PREFIX + "message_create");
         assertThat(byEvent.get(other).key()).isEqualTo("kafka-b");
         assertThat(mapper.readTree(byEvent.get(first).value()).path("data").path("message").path("body").asText())
                 .startsWith("Halo, apakah pesanan saya");
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
@@ -118,6 +129,10 @@ class BrokerOutputsIT extends PostgresGatewayTest {
             JsonNode envelope = mapper.readTree(message.getBody());
             assertThat(envelope.path("eventId").asText()).isEqualTo(id);
             assertThat(envelope.path("data").path("qr").asText()).startsWith("2@");
+            Map<String, Object> headers = message.getMessageProperties().getHeaders();
+            assertThat(headers).containsEntry("X-Webhook-Event-Id", id).containsEntry("X-Webhook-Session", "rabbit-s1")
+                    .containsEntry("X-Webhook-Event", "qr").containsEntry("X-Webhook-Source", "wwebjs");
+            assertThat(headers.keySet()).noneMatch(k -> k.startsWith("Wa"));
             assertThat(template.receive(queue.getName(), 1_000)).as("only the bound session's events").isNull();
             admin.deleteQueue(queue.getName());
             admin.deleteExchange(exchange.getName());
