@@ -45,6 +45,7 @@ public class ShutdownDrainDelay implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE; // stops before everything else, the web server's graceful shutdown included
+        // stops before everything else but intake.SocketHandOver, the web server's graceful shutdown included
+        return Integer.MAX_VALUE - 1;
     }
 }
