@@ -205,8 +205,10 @@ public class GatewayConfiguration {
     @Bean
     WebhookAuthenticator webhookAuthenticator(GatewayProperties properties) {
         GatewayProperties.Security security = properties.getSecurity();
-        return new WebhookAuthenticator(security.getWebhookSecret(), security.getWebhookSecretPrevious(),
-                security.getApiKey());
+        GatewayProperties.Security.StandardWebhooks standard = security.getStandardWebhooks();
+        return new WebhookAuthenticator(WebhookAuthenticator.Scheme.of(security.getSignature()),
+                security.getWebhookSecret(), security.getWebhookSecretPrevious(), security.getApiKey(),
+                standard.getSecrets(), standard.getTolerance(), Clock.systemUTC());
     }
 
     @Bean
@@ -274,7 +276,7 @@ public class GatewayConfiguration {
     @Bean
     EventArchiver eventArchiver(ArchiveWriters archive, GatewayProperties properties, ProducerTemplate producer) {
         return new EventArchiver(archive, properties.getIntake().getDeliveryIdHeader(), producer,
-                properties.getSources().getRepeatWindow());
+                properties.getSources().getRepeatWindow(), properties.getSecurity().getStandardWebhooks().getRepeatWindow());
     }
 
     @Bean

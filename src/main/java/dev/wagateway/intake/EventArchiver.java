@@ -43,25 +43,32 @@ public class EventArchiver implements Processor {
     private final String deliveryIdHeader;
     private final ProducerTemplate producer;
     private final Duration sourceRepeatWindow;
+    private final Duration signedIdRepeatWindow;
 
     /**
      * {@code deliveryIdHeader}: the webhook header whose value is the sender's delivery id; {@code sourceRepeatWindow}:
-     * how long a source's id of an event makes its redelivery a duplicate.
+     * how long a source's id of an event makes its redelivery a duplicate; {@code signedIdRepeatWindow}: the same for
+     * a delivery id the request's signature covers (Standard Webhooks' webhook-id, {@link ExchangeProperties#SIGNED_DELIVERY_ID}).
      */
     public EventArchiver(ArchiveWriters archive, String deliveryIdHeader, ProducerTemplate producer,
-            Duration sourceRepeatWindow) {
+            Duration sourceRepeatWindow, Duration signedIdRepeatWindow) {
         this.archive = archive;
         this.deliveryIdHeader = deliveryIdHeader;
         this.producer = producer;
         this.sourceRepeatWindow = sourceRepeatWindow;
+        this.signedIdRepeatWindow = signedIdRepeatWindow;
     }
 
     @Override
     public void process(Exchange exchange) {
         EventEnvelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, EventEnvelope.class);
-        String deliveryId = deliveryId(exchange.getMessage().getHeader(deliveryIdHeader, String.class));
+        // A signed id wins over the delivery-id header: a sender that signs its message id retries under it for hours.
+        String signedId = exchange.getProperty(ExchangeProperties.SIGNED_DELIVERY_ID, String.class);
+        String deliveryId = deliveryId(signedId != null ? signedId : exchange.getMessage().getHeader(deliveryIdHeader, String.class));
+        Duration window = signedId != null ? signedIdRepeatWindow : null;
         EventArchive.Stored stored = storing(envelope, () -> archive.store(new EventArchive.Delivery(envelope, deliveryId,
-                exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class), () -> route(producer, exchange, envelope))));
+                exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class), () -> route(producer, exchange, envelope),
+                window)));
         exchange.setProperty(ExchangeProperties.DUPLICATE, stored.duplicate());
         exchange.setProperty(ExchangeProperties.STORED_EVENT_ID, stored.eventId());
     }

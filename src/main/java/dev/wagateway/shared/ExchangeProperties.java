@@ -15,8 +15,13 @@ public final class ExchangeProperties {
     public static final String CLIENT_IP = "wagatewayClientIp";
     /** The rate limiter's {@code RateLimitStatus} (security) for the X-RateLimit headers. */
     public static final String RATE_LIMIT = "wagatewayRateLimit";
-    /** How the request authenticated: hmac, api_key or none. */
+    /** How the request authenticated: hmac, std_webhooks, api_key or none. */
     public static final String AUTH_METHOD = "wagatewayAuthMethod";
+    /**
+     * A delivery id the request's signature covers (Standard Webhooks' webhook-id): the repeat key in place of the
+     * delivery-id header, over gateway.security.standard-webhooks.repeat-window.
+     */
+    public static final String SIGNED_DELIVERY_ID = "wagatewaySignedDeliveryId";
     /** The session id from /webhook/{sessionId}; absent on the universal endpoint. */
     public static final String PATH_SESSION_ID = "wagatewayPathSessionId";
     /** Which source's endpoint took the request (routes/sources.yaml): cloud, waha, evolution. */

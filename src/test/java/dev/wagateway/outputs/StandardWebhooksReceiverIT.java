@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.support.Await;
 import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.StandardWebhooksNode;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
 
@@ -67,8 +67,7 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
     /** The specification's example secret, and one of our own (24 random-looking bytes). */
     static final String OLD = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String NEW = "whsec_dGhlIG5ldyBrZXkgb2YgdGhlIHJvdGF0aW9u";
-    private static final Path SOURCE = Path.of("src/test/node/standard-webhooks-receiver");
-    private static final Path INSTALLED = Path.of("target/standard-webhooks-receiver");
+    private static final Path INSTALLED = StandardWebhooksNode.INSTALLED;
 
     private static Process node;
     private static String base;
@@ -80,33 +79,12 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
 
     @DynamicPropertySource
     static void receiver(DynamicPropertyRegistry registry) throws Exception {
-        installReceiver();
+        StandardWebhooksNode.install();
         int port = startReceiver();
         base = "http://127.0.0.1:" + port;
         registry.add("gateway.outputs.http.single.url", () -> base + "/hook/single");
         registry.add("gateway.outputs.http.rotating.url", () -> base + "/hook/rotating");
         registry.add("gateway.outputs.http.batched.url", () -> base + "/hook/batched");
-    }
-
-    /** npm ci into target/ from the pinned lockfile, once per clean build (node_modules kept while the lockfile is the same). */
-    private static void installReceiver() throws Exception {
-        Files.createDirectories(INSTALLED);
-        boolean sameLock = Files.exists(INSTALLED.resolve("package-lock.json"))
-                && Files.mismatch(SOURCE.resolve("package-lock.json"), INSTALLED.resolve("package-lock.json")) == -1;
-        for (String file : List.of("package.json", "package-lock.json", "server.js")) {
-            Files.copy(SOURCE.resolve(file), INSTALLED.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (sameLock && Files.isDirectory(INSTALLED.resolve("node_modules/standardwebhooks"))) {
-            return;
-        }
-        Path log = INSTALLED.resolve("npm-ci.log");
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                .directory(INSTALLED.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-            npm.destroyForcibly();
-            throw new IllegalStateException("npm ci of the Standard Webhooks receiver failed (Node.js, npm and the npm "
-                    + "registry are needed); its output: " + Files.readString(log));
-        }
     }
 
     private static int startReceiver() throws Exception {

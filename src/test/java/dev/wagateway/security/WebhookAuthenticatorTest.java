@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +74,68 @@ class WebhookAuthenticatorTest {
     @Test
     void aPreviousSecretAloneIsAConfigurationError() {
         assertThatThrownBy(() -> authenticator(null, "old", null)).isInstanceOf(IllegalStateException.class);
+    }
+
+    // --- Standard Webhooks (gateway.security.signature) -------------------------------------------------------
+
+    private static final String WHSEC = StandardWebhookSignerTest.SPEC_SECRET;
+    private static final long NOW = 1_700_000_000L;
+
+    private static WebhookAuthenticator standard(WebhookAuthenticator.Scheme scheme, String secret, String key,
+            String... whsec) {
+        return new WebhookAuthenticator(scheme, secret, null, key, List.of(whsec), Duration.ofMinutes(5),
+                Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+    }
+
+    private static WebhookAuthenticator.Presented signedStandard(String id, long timestamp, byte[] body) {
+        return new WebhookAuthenticator.Presented(null, id, Long.toString(timestamp),
+                new StandardWebhookSigner(Map.of("s", WHSEC)).signature(id, timestamp, body), null);
+    }
+
+    @Test
+    void standardWebhooksOnlyTakesThoseSignatures() {
+        WebhookAuthenticator a = standard(WebhookAuthenticator.Scheme.STANDARD_WEBHOOKS, null, null, WHSEC);
+        assertThat(a.isSignatureRequired()).isTrue();
+        assertThat(a.acceptsStandardWebhooks()).isTrue();
+        assertThat(a.authenticate(BODY, signedStandard("msg_1", NOW, BODY))).isEqualTo("std_webhooks");
+        assertThat(code(() -> a.authenticate(BODY, signedStandard("msg_1", NOW - 301, BODY)))).isEqualTo("stale_timestamp");
+        assertThat(code(() -> a.authenticate("{}".getBytes(StandardCharsets.UTF_8), signedStandard("msg_1", NOW, BODY))))
+                .isEqualTo("invalid_signature");
+        assertThat(code(() -> a.authenticate(BODY, new HmacSha256("s1").signatureHeader(BODY), null)))
+                .as("X-Webhook-Signature is not looked at").isEqualTo("missing_signature");
+        assertThat(code(() -> a.authenticate(BODY, null, null))).isEqualTo("missing_signature");
+        assertThat(WebhookAuthenticator.STANDARD_WEBHOOKS_METHOD.length()).as("wa_events.auth_method is VARCHAR(16)")
+                .isLessThanOrEqualTo(16);
+    }
+
+    @Test
+    void anyTakesEitherSchemeAndTheApiKeyStillWorks() {
+        WebhookAuthenticator a = standard(WebhookAuthenticator.Scheme.ANY, "s1", "k1", WHSEC);
+        assertThat(a.isSignatureRequired()).isFalse();
+        assertThat(a.authenticate(BODY, new HmacSha256("s1").signatureHeader(BODY), null)).isEqualTo("hmac");
+        assertThat(a.authenticate(BODY, signedStandard("msg_2", NOW, BODY))).isEqualTo("std_webhooks");
+        assertThat(a.authenticate(BODY, null, "k1")).isEqualTo("api_key");
+        WebhookAuthenticator.Presented staleWithKey = new WebhookAuthenticator.Presented(null, "msg_3",
+                Long.toString(NOW - 3600), signedStandard("msg_3", NOW - 3600, BODY).webhookSignature(), "k1");
+        assertThat(a.authenticate(BODY, staleWithKey)).as("either suffices, as with X-Webhook-Signature").isEqualTo("api_key");
+        WebhookAuthenticator noKey = standard(WebhookAuthenticator.Scheme.ANY, "s1", null, WHSEC);
+        assertThat(code(() -> noKey.authenticate(BODY, new WebhookAuthenticator.Presented(null, "msg_4", null, "v1,AA==", null))))
+                .isEqualTo("missing_signature");
+    }
+
+    @Test
+    void aSchemeAndSecretsThatDisagreeAreRefusedAtStartUp() {
+        assertThatThrownBy(() -> standard(WebhookAuthenticator.Scheme.SHA256, "s1", null, WHSEC))
+                .hasMessageContaining("WHATSAPP_WEBHOOK_STANDARD_SECRETS").hasMessageContaining("WHATSAPP_WEBHOOK_SIGNATURE");
+        assertThatThrownBy(() -> standard(WebhookAuthenticator.Scheme.STANDARD_WEBHOOKS, "s1", null, WHSEC))
+                .hasMessageContaining("WHATSAPP_WEBHOOK_SECRET");
+        assertThatThrownBy(() -> standard(WebhookAuthenticator.Scheme.STANDARD_WEBHOOKS, null, "k1"))
+                .hasMessageContaining("WHATSAPP_WEBHOOK_STANDARD_SECRETS");
+        assertThatThrownBy(() -> standard(WebhookAuthenticator.Scheme.ANY, null, null, WHSEC, "whsec_%%%"))
+                .hasMessageContaining("WHATSAPP_WEBHOOK_STANDARD_SECRETS")
+                .hasMessageContaining("gateway.security.standard-webhooks.secrets[1]").hasMessageNotContaining("%%%");
+        assertThatThrownBy(() -> WebhookAuthenticator.Scheme.of("svix")).hasMessageContaining("WHATSAPP_WEBHOOK_SIGNATURE");
+        assertThat(WebhookAuthenticator.Scheme.of("Standard-Webhooks")).isEqualTo(WebhookAuthenticator.Scheme.STANDARD_WEBHOOKS);
+        assertThat(WebhookAuthenticator.Scheme.of(null)).isEqualTo(WebhookAuthenticator.Scheme.SHA256);
     }
 }
