@@ -57,8 +57,8 @@ class OutboxTakeoverIT {
         String database = TestPostgres.createDatabase("takeover");
         JdbcTemplate db = TestPostgres.jdbc(database);
         try (FakeEndpoint endpoint = new FakeEndpoint()) {
-            // 8 lanes x 50 ms per delivery: ~160 deliveries/s, so every lane is busy (leased) at the kill.
-            endpoint.delay(50);
+            // 8 lanes x 200 ms per delivery: ~40 deliveries/s, well behind the senders, so every lane is busy (leased) at the kill.
+            endpoint.delay(200);
             List<String> arguments = TestPostgres.gatewayArguments(database,
                     "--gateway.outputs.http.takeover.url=" + endpoint.url(),
                     "--gateway.outputs.delivery.consumers=" + CONSUMERS,
@@ -104,7 +104,7 @@ class OutboxTakeoverIT {
 
                 // 2. Two gateways share the outbox; one is killed, the other takes its lanes back.
                 endpoint.reset();
-                endpoint.delay(50);
+                endpoint.delay(200);
                 accepted.clear();
                 try (GatewayProcess third = GatewayProcess.start(List.of("-Xmx384m"), arguments)) {
                     // Twice as many sessions as one instance has threads, so both hold lanes.
