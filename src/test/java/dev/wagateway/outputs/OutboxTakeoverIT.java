@@ -34,7 +34,9 @@ import dev.wagateway.support.WebhookClient.Response;
  * <ol>
  * <li>the only gateway is killed and started again: the new process takes its predecessor's lanes back before its
  * first claim, so deliveries go on within seconds of it answering, not a minute after the kill;</li>
- * <li>two gateways share the outbox and one is killed: the survivor takes the dead one's lanes within seconds.</li>
+ * <li>two gateways share the outbox and one is killed: the survivor takes the dead one's lanes within seconds;</li>
+ * <li>the survivor's lock session is ended under it: it stops under its old id, takes a new lock, takes its own old
+ * lanes back and goes on.</li>
  * </ol>
  * Each time every event reaches the endpoint, in each session's order once repeats are dropped, and repeated at
  * most {@code consumers} x {@code lane-batch} times (what the dead process had delivered and not yet marked: the
@@ -122,6 +124,31 @@ class OutboxTakeoverIT {
                     System.out.printf("takeover test, survivor: all delivered %d ms after the kill%n",
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - kill));
                     checkOrderAndRepeats(endpoint, accepted);
+
+                    // 3. The survivor loses the connection that holds its lock (an administrator ends the session):
+                    // it stops claiming and attempting under its old id, takes a new lock with a new id, takes its
+                    // old id's lanes back like a dead instance's, and goes on. No lane is delivered by two ids at once
+                    // beyond the attempts in flight, so repeats stay within the bound.
+                    endpoint.reset();
+                    endpoint.delay(200);
+                    accepted.clear();
+                    accepted.addAll(postAll(third.port(), "c", SESSIONS, 30));
+                    awaitSomeDelivered(endpoint, 40);
+                    Map<String, Integer> holdersAtLoss = holders(db);
+                    int ended = db.queryForObject("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            + " WHERE application_name = 'wagateway instance lock' AND datname = current_database()",
+                            Integer.class);
+                    int pendingAtLoss = undelivered(endpoint, accepted);
+                    assertThat(ended).as("the survivor's lock session").isEqualTo(1);
+                    Await.until(DRAINED_WITHIN, () -> undelivered(endpoint, accepted) == 0,
+                            "every event delivered after the lock's connection was lost");
+                    Await.until(Duration.ofSeconds(10), () -> db.queryForObject("SELECT count(*) FROM pg_stat_activity"
+                            + " WHERE application_name = 'wagateway instance lock' AND datname = current_database()",
+                            Integer.class) == 1, "a new lock session");
+                    System.out.printf("takeover test, lost lock: holders before %s, undelivered at the loss %d%n",
+                            holdersAtLoss.keySet(), pendingAtLoss);
+                    checkOrderAndRepeats(endpoint, accepted);
+                    assertThat(third.output()).contains("lost the connection that holds instance lock");
                     assertThat(third.isAlive()).isTrue();
                 }
             } finally {
