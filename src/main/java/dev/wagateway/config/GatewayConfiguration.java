@@ -23,13 +23,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.springboot.CamelRequestHandlerMapping;
@@ -80,6 +85,7 @@ import dev.wagateway.store.ArchiveRetention;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.EventArchive;
+import dev.wagateway.store.InstanceLock;
 import dev.wagateway.store.JobLock;
 import dev.wagateway.store.TableVacuum;
 import dev.wagateway.store.MediaStore;
@@ -221,9 +227,35 @@ public class GatewayConfiguration {
         return new SqlCatalog();
     }
 
+    /**
+     * This instance's id for the outbox's leases, and on PostgreSQL the advisory lock that tells the other instances
+     * it is alive, on a connection of its own opened like the pool's (same URL, credentials and timeouts), never one
+     * of the pool's. Closed after the outbox workers have handed their lanes back.
+     */
+    @Bean(destroyMethod = "close")
+    InstanceLock instanceLock(DataSource dataSource, SqlCatalog sql, GatewayProperties properties) throws SQLException {
+        if (!properties.onPostgres()) {
+            return InstanceLock.embedded();
+        }
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        return InstanceLock.postgres(() -> {
+            Properties props = new Properties();
+            props.putAll(pool.getDataSourceProperties());
+            if (pool.getUsername() != null) {
+                props.setProperty("user", pool.getUsername());
+            }
+            if (pool.getPassword() != null) {
+                props.setProperty("password", pool.getPassword());
+            }
+            props.setProperty("ApplicationName", "wagateway instance lock");
+            return DriverManager.getConnection(pool.getJdbcUrl(), props);
+        }, sql);
+    }
+
     @Bean
-    Outbox outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, OutputCatalog outputs) {
-        Outbox outbox = new Outbox(jdbc, tx, sql, deadLetters);
+    Outbox outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, OutputCatalog outputs,
+            InstanceLock instanceLock) {
+        Outbox outbox = new Outbox(jdbc, tx, sql, deadLetters, instanceLock);
         outbox.routeEventsWith(event -> outputs.all().stream().filter(o -> o.wants(event)).map(OutputDefinition::name).toList());
         return outbox;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +27,11 @@ import dev.wagateway.store.Outbox;
  * then dead-lettered, and the lane goes on with the next event. While the output's circuit is open nothing is
  * attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
  * delivery routes exist) and, on a graceful stop, each lane finishes the attempt it is making and is handed back:
- * nothing delivered twice, nothing left behind. After a crash the lanes' leases run out and whatever was delivered
- * but not yet marked is delivered again (at least once: consumers drop repeats by {@code eventId}).
+ * nothing delivered twice, nothing left behind. After a crash the dead instance's lanes are taken back within about
+ * a second ({@link Outbox#takeBackDeadLeases}, every {@link #TAKEOVER_INTERVAL_MILLIS} and once at start, so a
+ * restarted process takes back its predecessor's at once), or, where that cannot be told, when their leases run
+ * out; whatever was delivered but not yet marked is delivered again (at least once: consumers drop repeats by
+ * {@code eventId}).
  */
 public class OutboxWorkers implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
 
@@ -63,6 +67,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
      * one claim for all the lanes that came due in the meantime costs the database less than one claim each.
      */
     private static final long MIN_CLAIM_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How often an instance looks for lanes leased by a dead one: two small queries, so a dead holder costs ~1 s. */
+    static final long TAKEOVER_INTERVAL_MILLIS = 1000;
+    private ScheduledExecutorService takeover;
 
     public OutboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats, Settings settings) {
         this.outbox = outbox;
@@ -84,12 +91,36 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
             if (!running || !workers.isEmpty()) {
                 return;
             }
+            // Before the first claim: the lanes the process this one replaces held when it died go back now.
+            takeBack();
             for (OutputDefinition output : catalog.all()) {
                 OutputWorker worker = new OutputWorker(output);
                 workers.add(worker);
                 worker.start();
             }
             outbox.onAdded(() -> workers.forEach(OutputWorker::wake));
+            takeover = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "outbox-takeover");
+                t.setDaemon(true);
+                return t;
+            });
+            takeover.scheduleWithFixedDelay(this::takeBack, TAKEOVER_INTERVAL_MILLIS, TAKEOVER_INTERVAL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void takeBack() {
+        try {
+            int released = outbox.takeBackDeadLeases();
+            if (released > 0) {
+                log.info("outbox: {} lane(s) of a stopped instance taken back", released);
+                synchronized (workers) {
+                    workers.forEach(OutputWorker::wake);
+                }
+            }
+        } catch (RuntimeException e) {
+            // The database is away: the claims fail too; the next round tries again.
+            log.debug("outbox: could not look for a dead instance's lanes: {}", e.getMessage());
         }
     }
 
@@ -97,6 +128,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     public void stop() {
         running = false;
         synchronized (workers) {
+            if (takeover != null) {
+                takeover.shutdownNow();
+            }
             workers.forEach(OutputWorker::stopClaiming);
             // One deadline for all outputs: each lane ends its current attempt, bounded by the attempt time limit.
             long deadline = System.nanoTime() + settings.timeout().plusSeconds(2).toNanos();
@@ -193,8 +227,8 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     }
                     lastClaim = System.nanoTime();
                     slots += free.drainPermits();
-                    List<String> claimed = claiming
-                            ? outbox.claimLanes(output.name(), slots, settings.lease()) : List.of();
+                    Outbox.Claim claim = claiming ? outbox.claimLanes(output.name(), slots, settings.lease()) : null;
+                    List<String> claimed = claim == null ? List.of() : claim.sessions();
                     free.release(slots - claimed.size());
                     slots = 0;
                     warned = false;
@@ -206,7 +240,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     for (String session : claimed) {
                         lanes.execute(() -> {
                             try {
-                                deliverLane(session, leaseEnd);
+                                deliverLane(session, claim.holder(), leaseEnd);
                             } finally {
                                 free.release();
                                 wake();
@@ -244,7 +278,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         }
 
         /** Delivers the lane's waiting events in order until it is empty, a delivery must wait, or time is up. */
-        private void deliverLane(String session, OffsetDateTime leaseEnd) {
+        private void deliverLane(String session, String holder, OffsetDateTime leaseEnd) {
             List<Long> delivered = new ArrayList<>();
             try {
                 List<Outbox.Delivery> waiting = outbox.deliveries(output.name(), session, settings.laneBatch());
@@ -254,8 +288,10 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         ? OffsetDateTime.now().plus(settings.linger()) : OffsetDateTime.now();
                 int next = 0;
                 while (next < waiting.size()) {
-                    // Stop with time to spare: an attempt must never outlast the lease (another worker would start).
-                    if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)) {
+                    // Stop with time to spare: an attempt must never outlast the lease (another worker would start),
+                    // and none starts once this instance cannot vouch for its lock (another may be taking the lane).
+                    if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)
+                            || !outbox.stillHeld(holder)) {
                         dueAgain = OffsetDateTime.now();
                         break;
                     }
@@ -308,7 +344,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     dueAgain = OffsetDateTime.now().plus(OutputDelivery.backoff(settings.retryDelay(), attempts));
                     break;
                 }
-                outbox.finishLane(output.name(), session, delivered, dueAgain);
+                outbox.finishLane(output.name(), session, holder, delivered, dueAgain);
             } catch (RuntimeException e) {
                 // The database failed under us: what was delivered and not marked goes again after the lease.
                 log.warn("outbox: output {} lane {} interrupted: {}", output.name(), session, e.getMessage());

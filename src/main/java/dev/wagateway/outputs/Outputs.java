@@ -50,7 +50,7 @@ public class Outputs {
         private int consumers = 4;
         /** Deliveries of one session one thread takes at a time (marked delivered together). */
         private int laneBatch = 50;
-        /** How long a claimed session is held; after a crash another worker takes it once this has passed. */
+        /** How long a claimed session is held; after a crash it is taken back at once when the holder is seen dead (its advisory lock is free), else once this has passed. */
         private Duration lease = Duration.ofSeconds(60);
         /** How often an idle output looks for deliveries made by another instance (this one's wake it at once). */
         private Duration pollInterval = Duration.ofMillis(500);

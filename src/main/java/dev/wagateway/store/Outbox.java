@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -44,14 +43,20 @@ public class Outbox {
     /** Lanes known to have their row; saves one statement per delivery. Only a cache: the insert is idempotent. */
     private final Set<String> knownLanes = ConcurrentHashMap.newKeySet();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    /** This process among the instances sharing the database: the lanes it leases carry it. */
-    private final String instanceId = "gw-" + UUID.randomUUID();
+    /** This process among the instances sharing the database: the lanes it leases carry its id. */
+    private final InstanceLock instance;
 
-    public Outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters) {
+    public Outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, InstanceLock instance) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.sql = sql;
         this.deadLetters = deadLetters;
+        this.instance = instance;
+    }
+
+    /** Lanes claimed together, and the id their leases carry (the one to hand them back with). */
+    public record Claim(String holder, List<String> sessions) {
+        static final Claim NONE = new Claim("", List.of());
     }
 
     /** A delivery as a worker sees it: the outbox row and the event it carries (null when no longer archived). */
@@ -111,8 +116,15 @@ public class Outbox {
         listeners.forEach(Runnable::run);
     }
 
-    /** Claims up to {@code max} due lanes of the output for {@code lease}; returns their session ids. */
-    public List<String> claimLanes(String output, int max, Duration lease) {
+    /**
+     * Claims up to {@code max} due lanes of the output for {@code lease}. Nothing while this instance cannot vouch
+     * for its lock ({@link InstanceLock#confirmed}): another instance may be taking its lanes back right now.
+     */
+    public Claim claimLanes(String output, int max, Duration lease) {
+        String holder = instance.holder();
+        if (!instance.confirmed()) {
+            return Claim.NONE;
+        }
         return tx.execute(status -> {
             OffsetDateTime now = OffsetDateTime.now();
             List<String> sessions = jdbc.queryForList(sql.get("outbox/claim-lanes"), String.class, output, now, now, max);
@@ -120,12 +132,46 @@ public class Outbox {
                 OffsetDateTime until = now.plus(lease);
                 List<Object[]> args = new ArrayList<>(sessions.size());
                 for (String session : sessions) {
-                    args.add(new Object[] {instanceId, until, output, session});
+                    args.add(new Object[] {holder, until, output, session});
                 }
                 jdbc.batchUpdate(sql.get("outbox/lease-lane"), args);
             }
-            return sessions;
+            return new Claim(holder, sessions);
         });
+    }
+
+    /** Whether a lane claimed under {@code holder} may start another attempt (see {@link InstanceLock#holds}). */
+    public boolean stillHeld(String holder) {
+        return instance.holds(holder);
+    }
+
+    /**
+     * Gives back at once the lanes whose holder is gone, instead of leaving them leased until their leases run out.
+     * On PostgreSQL: leased by an instance whose advisory lock nobody holds any more (it died, or lost the connection
+     * that held it and has stopped). On the embedded database, called once at start: every lease but this process's
+     * (there is no other process). Returns how many lanes went back.
+     */
+    public int takeBackDeadLeases() {
+        String me = instance.holder();
+        if (!instance.shared()) {
+            return jdbc.update(sql.get("outbox/release-others-leases"), me);
+        }
+        // Holders first, locks second: a holder alive when it was read still holds its lock when the locks are read.
+        List<String> holders = jdbc.queryForList(sql.get("outbox/lease-holders"), String.class, OffsetDateTime.now());
+        if (holders.stream().noneMatch(h -> !h.equals(me) && InstanceLock.checkable(h))) {
+            return 0;
+        }
+        Set<Integer> alive = new HashSet<>();
+        jdbc.query(sql.get("outbox/live-instances"), rs -> {
+            alive.add((int) rs.getLong(1));
+        }, InstanceLock.NAMESPACE);
+        int released = 0;
+        for (String holder : holders) {
+            if (!holder.equals(me) && InstanceLock.checkable(holder) && !alive.contains(InstanceLock.key(holder))) {
+                released += jdbc.update(sql.get("outbox/release-leases"), holder);
+            }
+        }
+        return released;
     }
 
     /** The first {@code max} deliveries of a lane, in the order the events were accepted. */
@@ -170,17 +216,20 @@ public class Outbox {
         });
     }
 
-    /** Marks what the lane delivered and gives the lane back, due again at {@code dueAt}: one commit. */
-    public void finishLane(String output, String session, List<Long> delivered, OffsetDateTime dueAt) {
+    /**
+     * Marks what the lane delivered and gives the lane back, due again at {@code dueAt}: one commit. A lane that was
+     * taken back from {@code holder} meanwhile (its lock was lost) is left to whoever holds it now.
+     */
+    public void finishLane(String output, String session, String holder, List<Long> delivered, OffsetDateTime dueAt) {
         tx.executeWithoutResult(status -> {
             delivered(delivered);
-            jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, instanceId);
+            jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, holder);
         });
     }
 
     /** On a graceful stop: every lane this instance still holds goes back at once. */
     public int releaseAll() {
-        return jdbc.update(sql.get("outbox/release-leases"), instanceId);
+        return jdbc.update(sql.get("outbox/release-leases"), instance.holder());
     }
 
     public Map<String, Backlog> backlog() {
