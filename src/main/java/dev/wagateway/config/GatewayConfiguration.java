@@ -65,6 +65,7 @@ import dev.wagateway.intake.EventArchiver;
 import dev.wagateway.intake.IntakeResponses;
 import dev.wagateway.intake.RequestBodyReader;
 import dev.wagateway.intake.RouteGate;
+import dev.wagateway.intake.SocketHandOver;
 import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.outputs.OutputCatalog;
 import dev.wagateway.outputs.OutboxWorkers;
@@ -111,6 +112,11 @@ public class GatewayConfiguration {
         GatewayProperties.Database database = Binder.get(environment)
                 .bindOrCreate("gateway.database", GatewayProperties.Database.class);
         return new DatabaseTimeouts(database.getSocketTimeout(), database.getStatementTimeout());
+    }
+
+    @Bean
+    SocketHandOver socketHandOver(GatewayProperties properties) {
+        return new SocketHandOver(properties.getShutdown().getHandOver());
     }
 
     @Bean

@@ -95,6 +95,14 @@ public class GatewayProperties {
          * connections, for load balancers that only learn from health checks (config.ShutdownDrainDelay). 0 = at once.
          */
         private Duration drainDelay = Duration.ZERO;
+        /**
+         * SHUTDOWN_HAND_OVER: on an inherited socket (systemd), how long after SIGTERM every answer carries
+         * Connection: close, so kept-alive clients reconnect into the backlog the next process serves.
+         */
+        private Duration handOver = Duration.ofSeconds(2);
+
+        public Duration getHandOver() { return handOver; }
+        public void setHandOver(Duration handOver) { this.handOver = handOver; }
 
         public Duration getDrainDelay() { return drainDelay; }
         public void setDrainDelay(Duration drainDelay) { this.drainDelay = drainDelay; }

@@ -1,7 +1,5 @@
 package dev.wagateway.intake;
 
-import java.time.Duration;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -14,7 +12,8 @@ import org.springframework.core.Ordered;
  * The web server on a socket handed in on standard input ({@link InheritedSocket}): Tomcat's NIO connector serves
  * that channel ({@link HandOverEndpoint}) instead of binding {@code SERVER_PORT}, starts taking connections once the
  * routes run, and on {@code SIGTERM} leaves the new ones in the backlog for the next process ({@link SocketHandOver}).
- * Without such a socket nothing here changes the web server.
+ * Without such a socket nothing here changes the web server. (The {@link SocketHandOver} bean, with its setting,
+ * is made in config.)
  */
 @Configuration(proxyBeanMethods = false)
 public class InheritedSocketServer {
@@ -22,11 +21,6 @@ public class InheritedSocketServer {
     @Bean
     InheritedSocket inheritedSocket(@Value("${server.port:8080}") int serverPort) {
         return InheritedSocket.fromStandardInput(serverPort);
-    }
-
-    @Bean
-    SocketHandOver socketHandOver(@Value("${gateway.shutdown.hand-over:2s}") Duration window) {
-        return new SocketHandOver(window);
     }
 
     /** Connection: close on every answer once the hand-over has begun; not in the chain without a socket. */
