@@ -36,6 +36,24 @@ class EmbeddedDatabaseIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    Outbox outbox;
+
+    /**
+     * The embedded database is opened by one process only, so a lease that is not this process's was left by one
+     * that died: the process takes it back at start (here called again, on a lane leased for another minute).
+     */
+    @Test
+    void aDeadProcesssLeasesGoBackAtOnceOnH2() {
+        String session = "h2-lease-" + System.nanoTime();
+        jdbc.update("INSERT INTO wa_outbox_lanes (output, session_id, due_at, leased_by, lease_until)"
+                + " VALUES ('gone', ?, CURRENT_TIMESTAMP, 'gwl-dead-process', DATEADD('SECOND', 60, CURRENT_TIMESTAMP))",
+                session);
+        assertThat(outbox.takeBackDeadLeases()).isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.queryForMap("SELECT leased_by, lease_until FROM wa_outbox_lanes WHERE session_id = ?", session))
+                .containsEntry("LEASED_BY", null).containsEntry("LEASE_UNTIL", null);
+    }
+
     @Test
     void samplesAreStoredInAnH2FileUnderTheDataDirectory() throws Exception {
         assertThat(jdbc.queryForObject("SELECT DATABASE_PATH()", String.class))
