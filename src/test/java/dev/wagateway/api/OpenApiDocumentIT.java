@@ -168,7 +168,7 @@ class OpenApiDocumentIT extends PostgresGatewayTest {
         assertThat(parsed.getMessages()).as("the parser's findings").isEmpty();
         assertThat(parsed.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
         assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes())
-                .containsOnlyKeys("webhookSignature", "webhookApiKey", "adminBearer", "adminBasic", "cloudSignature",
+                .containsOnlyKeys("webhookSignature", "standardWebhooks", "webhookApiKey", "adminBearer", "adminBasic", "cloudSignature",
                         "wahaHmac", "evolutionApiKey");
 
         // every schema in it is a JSON Schema 2020-12 schema (the dialect of OpenAPI 3.1)
