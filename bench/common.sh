@@ -1,7 +1,8 @@
 # Sourced by bench/run.sh and bench/cpu-per-request.sh, not run: the local PostgreSQL, a fresh database, the
 # gateway started on it as the benchmark's sender sees it (trusted for the rate limit, every request HMAC-signed),
 # and wrk driving the webhook mix (bench/webhook-mix.lua).
-# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080), BENCH_JAVA_OPTS
+# env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080), BENCH_JAVA_OPTS,
+#      BENCH_START_SECONDS (60: how long a gateway may take to answer; a loaded 2-core machine needs more)
 
 pg_host=${BENCH_PG_HOST:-127.0.0.1}
 pg_port=${BENCH_PG_PORT:-5432}
@@ -52,7 +53,7 @@ start_gateway() { # jar database-prefix [gateway arguments]: a fresh database an
     java ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --logging.level.root=WARN "$@" \
       > "$work/gateway.log" 2>&1 &
   gateway_pid=$!
-  await_up "$url/api/whatsapp/webhook" "$gateway_pid" "$work/gateway.log" 60
+  await_up "$url/api/whatsapp/webhook" "$gateway_pid" "$work/gateway.log" "${BENCH_START_SECONDS:-60}"
 }
 
 wrk_run() { # concurrency seconds path [base url] -> wrk output
