@@ -21,8 +21,10 @@ class ArchitectureTest {
 
     /**
      * Each package imports only those below it. shared holds what all of them need (the envelope, exchange and
-     * header names, client errors, digests) and imports nothing of ours; only config, which wires the beans, reads
-     * GatewayProperties. A new package fails here until it is given its place.
+     * header names, client errors, digests) and imports nothing of ours. Each package wires its own beans and
+     * declares its own settings (store.StoreConfiguration, intake.IntakeProperties, ...), so a package's wiring can
+     * only reach the packages below it; config holds what sits above them all (the database URL, route loading).
+     * A new package fails here until it is given its place.
      */
     @ArchTest
     static final ArchRule layering = layeredArchitecture().consideringOnlyDependenciesInLayers()

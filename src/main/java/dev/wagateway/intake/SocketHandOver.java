@@ -89,6 +89,6 @@ public class SocketHandOver extends OncePerRequestFilter implements SmartLifecyc
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE; // stops first: before config.ShutdownDrainDelay and the graceful shutdown
+        return Integer.MAX_VALUE; // stops first: before ShutdownDrainDelay and the graceful shutdown
     }
 }

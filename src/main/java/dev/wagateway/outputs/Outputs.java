@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
 /**
  * Settings of the outputs ({@code gateway.outputs.*}): where routed events go beyond the database. Each output is
  * off until its destination is configured. Every output shares the {@link Delivery} defaults unless it sets its own.
  */
+@ConfigurationProperties(prefix = "gateway.outputs")
 public class Outputs {
 
     private final Delivery delivery = new Delivery();

@@ -26,8 +26,8 @@ import dev.wagateway.intake.EventArchiver;
  * it from. Derived from the code, not listed by hand, so it cannot drift:
  * <ul>
  * <li><b>beans</b> a route may name ({@code bean: ref:}, {@code process: ref:}, {@code bean:} URIs): every
- * {@code @Bean} method of every {@code @Configuration} class of the gateway (GatewayConfiguration and the others),
- * by its bean name, plus the {@code @Component}s themselves; read from the compiled classes of the gateway only
+ * {@code @Bean} method of every {@code @Configuration} class of the gateway (each package has its own:
+ * StoreConfiguration, IntakeConfiguration, ...), by its bean name, plus the {@code @Component}s themselves; read from the compiled classes of the gateway only
  * (not from tests or libraries), without starting Spring;</li>
  * <li><b>endpoints Java sends to</b>, which some route must consume: {@link EventArchiver#ROUTE} (every stored
  * event). The outbox workers' {@code direct:deliver-<output>} depend on the configured outputs and are consumed by

@@ -151,7 +151,7 @@ class RoutesValidatorTest {
     void theBeanNamesAreTheGatewaysOwnAndNoneFromTests() {
         assertThat(JavaSide.beanNames())
                 .contains("rateLimiter", "readApi", "messageColumns", "outputMessages", "deadLetterReplayer",
-                        "platform-http-engine", "gatewayConfiguration")
+                        "platform-http-engine", "intakeConfiguration", "sourceNormaliser", "webhookAuthenticator")
                 // @Bean methods of a test's @TestConfiguration (SynchronousPlatformHttpIT) are on the
                 // test classpath, never in the gateway
                 .doesNotContain("dispatchRecorder", "threadNameRoute", "noSuchProcessor");

@@ -1,4 +1,4 @@
-package dev.wagateway.config;
+package dev.wagateway.intake;
 
 import java.time.Duration;
 
@@ -11,12 +11,12 @@ import org.springframework.context.SmartLifecycle;
  * DOWN as the context starts closing; this is the first lifecycle to stop, ahead of the graceful shutdown.
  * 0 (the default) skips the wait: HAProxy as configured in deploy/haproxy retries a refused connection elsewhere.
  */
-public class ShutdownDrainDelay implements SmartLifecycle {
+class ShutdownDrainDelay implements SmartLifecycle {
 
     private final Duration delay;
     private volatile boolean running;
 
-    public ShutdownDrainDelay(Duration delay) {
+    ShutdownDrainDelay(Duration delay) {
         this.delay = delay;
     }
 

@@ -1,0 +1,36 @@
+package dev.wagateway.events;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.wagateway.store.MediaStore;
+
+/** The beans the event routes call by name: the normaliser, the domain-table columns, media and QR codes. */
+@Configuration(proxyBeanMethods = false)
+class EventsConfiguration {
+
+    @Bean
+    PayloadNormaliser payloadNormaliser() {
+        return new PayloadNormaliser();
+    }
+
+    @Bean
+    MessageColumns messageColumns() {
+        return new MessageColumns();
+    }
+
+    @Bean
+    MediaExtractor mediaExtractor(MediaStore store) {
+        return new MediaExtractor(store);
+    }
+
+    @Bean
+    MediaColumns mediaColumns(MessageColumns messages, MediaStore store) {
+        return new MediaColumns(messages, store);
+    }
+
+    @Bean
+    QrRenderer qrRenderer() {
+        return new QrRenderer();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.wagateway.outputs;
+
+import java.net.URI;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.wagateway.events.QrRenderer;
+import dev.wagateway.store.DeadLetters;
+import dev.wagateway.store.JobLock;
+import dev.wagateway.store.Outbox;
+
+/** The outputs: their catalog (from gateway.outputs.*), the outbox's workers, dead-letter replays, the messages. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(Outputs.class)
+class OutputsConfiguration {
+
+    /** The catalog also tells the outbox which outputs each stored event is owed to. */
+    @Bean
+    OutputCatalog outputCatalog(Outputs outputs, Outbox outbox) {
+        OutputCatalog catalog = new OutputCatalog(outputs);
+        outbox.routeEventsWith(event -> catalog.all().stream().filter(o -> o.wants(event))
+                .map(OutputDefinition::name).toList());
+        return catalog;
+    }
+
+    @Bean
+    OutputRoutes outputRoutes(OutputCatalog catalog) {
+        return new OutputRoutes(catalog);
+    }
+
+    @Bean
+    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox) {
+        return new OutputStats(catalog, routes, meters, outbox);
+    }
+
+    @Bean
+    OutputDelivery outputDelivery(CamelContext camel, ProducerTemplate producer) {
+        return new OutputDelivery(camel, producer);
+    }
+
+    @Bean
+    OutboxWorkers outboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
+            Outputs outputs) {
+        Outputs.Delivery d = outputs.getDelivery();
+        return new OutboxWorkers(outbox, catalog, delivery, stats, new OutboxWorkers.Settings(d.getConsumers(),
+                d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval(),
+                d.getLinger()));
+    }
+
+    /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */
+    @Bean
+    @ConditionalOnExpression("'${gateway.outputs.rabbitmq.uri:}' != ''")
+    ConnectionFactory rabbitConnectionFactory(Outputs outputs) {
+        return new CachingConnectionFactory(URI.create(outputs.getRabbitmq().getUri().trim()));
+    }
+
+    @Bean
+    OutputMessages outputMessages(OutputCatalog catalog, QrRenderer qr) {
+        return new OutputMessages(catalog, qr);
+    }
+
+    @Bean
+    OutputHeaderFilter outputHeaderFilter() {
+        return new OutputHeaderFilter();
+    }
+
+    @Bean
+    DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery,
+            OutputStats stats, JobLock lock) {
+        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats, lock);
+    }
+}

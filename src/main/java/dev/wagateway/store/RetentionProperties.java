@@ -1,0 +1,45 @@
+package dev.wagateway.store;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Archive retention and the vacuum of churned tables (store.ArchiveRetention, store.TableVacuum). */
+@ConfigurationProperties(prefix = "gateway.retention")
+public class RetentionProperties {
+    /** Archived events older than this many days are deleted; 0 keeps them forever. Domain tables are kept. */
+    private int archiveDays = 90;
+    /** Rows deleted per statement, so a purge never holds long locks. */
+    private int batchSize = 1000;
+    /** How often the purge runs, and how long after start-up it first runs. */
+    private Duration interval = Duration.ofHours(1);
+    /** How long after start-up the purge first runs. */
+    private Duration initialDelay = Duration.ofMinutes(1);
+
+    /**
+     * PostgreSQL: the tables churned at the event rate (outbox, lanes, sessions, rate-limit buckets) are vacuumed
+     * every {@code vacuumInterval} when they hold at least {@code vacuumDeadRows} dead rows (store.TableVacuum,
+     * routes/housekeeping.yaml); false leaves them to the server's autovacuum.
+     */
+    private boolean vacuum = true;
+    /** TABLE_VACUUM_INTERVAL: how often those tables are checked. */
+    private Duration vacuumInterval = Duration.ofSeconds(10);
+    /** A table is vacuumed once it holds at least this many dead rows. */
+    private long vacuumDeadRows = 1000;
+
+    public boolean isVacuum() { return vacuum; }
+    public void setVacuum(boolean vacuum) { this.vacuum = vacuum; }
+    public Duration getVacuumInterval() { return vacuumInterval; }
+    public void setVacuumInterval(Duration vacuumInterval) { this.vacuumInterval = vacuumInterval; }
+    public long getVacuumDeadRows() { return vacuumDeadRows; }
+    public void setVacuumDeadRows(long vacuumDeadRows) { this.vacuumDeadRows = vacuumDeadRows; }
+
+    public int getArchiveDays() { return archiveDays; }
+    public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }
+    public int getBatchSize() { return batchSize; }
+    public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    public Duration getInterval() { return interval; }
+    public void setInterval(Duration interval) { this.interval = interval; }
+    public Duration getInitialDelay() { return initialDelay; }
+    public void setInitialDelay(Duration initialDelay) { this.initialDelay = initialDelay; }
+}
