@@ -27,7 +27,7 @@ import dev.wagateway.shared.ExchangeProperties;
  * For other entry points (a servlet filter): {@link #authenticate(HttpServletRequest)} does all of the above and
  * throws the {@link ApiError} to answer; {@link #isValidKey(String)} is the bare key check, without the throttle.
  */
-public class AdminAuthenticator implements Processor {
+class AdminAuthenticator implements Processor {
 
     /** Basic first: Chromium prompts only when a challenge line begins with Basic (qr.png opened in a browser). */
     static final String CHALLENGE = "Basic realm=\"whatsapp-gateway\", Bearer realm=\"whatsapp-gateway\"";

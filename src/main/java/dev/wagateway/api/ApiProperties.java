@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The read and admin API. */
 @ConfigurationProperties(prefix = "gateway.api")
-public class ApiProperties {
+class ApiProperties {
     /** Bearer key of the read API and the actuator's details and metrics; unset = the read API is off. */
     private String adminKey;
     /** Failed admin authentications allowed per client IP per minute; past it 429 for every request of it. */

@@ -13,7 +13,7 @@ import org.apache.camel.Processor;
  * never grants) and must not be marked cross-site by the browser ({@code Sec-Fetch-Site}, or {@code Origin} where
  * that is missing). Answers 403 {@code cross_site_request}.
  */
-public class CrossSiteGuard implements Processor {
+class CrossSiteGuard implements Processor {
 
     public static final String HEADER = "X-Requested-With";
 

@@ -13,7 +13,7 @@ import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.store.DeadLetters;
 
 /** The admin API over dead letters: list them, replay one, replay many (routes/api.yaml). */
-public class DeadLetterApi {
+class DeadLetterApi {
 
     private final DeadLetters deadLetters;
     private final DeadLetterReplayer replayer;

@@ -10,7 +10,7 @@ import dev.wagateway.shared.ErrorBody;
  * a malformed request line) through {@link JsonErrorReportValve}. SPEC.md's error shape with a code and a fixed
  * message per status: never the exception, the path, the server's name or version, or a time.
  */
-public record ErrorAnswer(int status, String code, String message) {
+record ErrorAnswer(int status, String code, String message) {
 
     public static final String CONTENT_TYPE = "application/json";
 

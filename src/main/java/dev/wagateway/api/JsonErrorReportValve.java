@@ -18,7 +18,7 @@ import org.apache.coyote.ActionCode;
  * What Tomcat answers itself, without the application (a header block over {@code server.max-http-request-header-size},
  * a malformed request line or URI, an error while the error page ran), as SPEC.md's JSON error instead of Tomcat's
  * HTML page. The same checks as Tomcat's own valve decide whether to answer: an error status, nothing written yet,
- * not reported before, the connection still writable.
+ * not reported before, the connection still writable. Public: Tomcat creates the host's valve from its class name.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
 

@@ -15,7 +15,7 @@ import dev.wagateway.shared.HttpReply;
  * secret, and a client generator or the console reads it before it has a key. OpenApiDocumentIT
  * checks that it is valid, that every route under /api/whatsapp is in it, and that the answers match it.
  */
-public class OpenApiDocument {
+class OpenApiDocument {
 
     public static final String RESOURCE = "openapi/openapi.json";
 

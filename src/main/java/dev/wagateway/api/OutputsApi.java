@@ -21,7 +21,7 @@ import dev.wagateway.store.Outbox;
  * component and the wagateway.output.* metrics; the backlog, the oldest waiting delivery and the dead letters still
  * pending come from the database, so they are the same on every instance.
  */
-public class OutputsApi {
+class OutputsApi {
 
     private final OutputCatalog catalog;
     private final OutputStats stats;

@@ -31,7 +31,7 @@ import dev.wagateway.store.MediaStore;
  * The read API behind routes/api.yaml: sessions, their QR (as text and as a scannable PNG), messages, media
  * files and the event archive, as JSON, paged ({@code limit}, {@code offset}), newest first.
  */
-public class ReadApi {
+class ReadApi {
 
     private static final Logger log = LoggerFactory.getLogger(ReadApi.class);
 

@@ -10,7 +10,7 @@ import dev.wagateway.store.SqlCatalog;
  * The read API's SQL: a named base statement from sql/api/ plus the optional filters a request names, so each
  * query carries only the conditions it needs and stays on an index (ReadQueriesPlanIT checks the plans).
  */
-public class ReadQueries {
+class ReadQueries {
 
     /** A statement and its positional arguments. */
     public record Query(String sql, List<Object> args) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * /session/start/{id}} with the server's {@code x-api-key} (the same key the server sends to the webhook,
  * WHATSAPP_API_KEY). Off (404) without WHATSAPP_SERVER_URL.
  */
-public class WhatsAppServer {
+class WhatsAppServer {
 
     private static final Logger log = LoggerFactory.getLogger(WhatsAppServer.class);
 

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The WhatsApp server the console starts sessions on; its x-api-key is security.api-key (WHATSAPP_API_KEY). */
 @ConfigurationProperties(prefix = "gateway.whatsapp-server")
-public class WhatsAppServerProperties {
+class WhatsAppServerProperties {
     /** Its base URL (http://whatsapp:3000); unset = the console cannot start sessions. */
     private String url;
     /** How long a start may take: the server answers once its browser page is up. */

@@ -14,7 +14,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * file in this process: nothing to time out.) A migration that may run longer than the statement timeout (an
  * index on a large table) starts with {@code SET LOCAL statement_timeout = 0}: Flyway runs it in a transaction.
  */
-public final class DatabaseTimeouts implements BeanPostProcessor {
+final class DatabaseTimeouts implements BeanPostProcessor {
 
     private final Duration socketTimeout;
     private final Duration statementTimeout;

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * Turns the DATABASE_URL users already have ({@code postgresql://user:pass@host:5432/db?sslmode=require},
  * also {@code postgres://}) into a JDBC URL plus credentials. A {@code jdbc:} URL is taken as it is.
  */
-public record DatabaseUrl(String jdbcUrl, String username, String password) {
+record DatabaseUrl(String jdbcUrl, String username, String password) {
 
     public static DatabaseUrl parse(String url) {
         if (url == null || url.isBlank()) {

@@ -51,7 +51,7 @@ import dev.wagateway.routes.RoutesValidator;
  * Watching starts once the application is ready and ends as it starts closing. (Not a Lifecycle bean: Spring starts
  * a Lifecycle bean's dependencies with it, and Camel started that early would start before its routes are loaded.)
  */
-public class RouteReloader implements ApplicationListener<ApplicationEvent> {
+class RouteReloader implements ApplicationListener<ApplicationEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(RouteReloader.class);
 

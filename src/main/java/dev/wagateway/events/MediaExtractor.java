@@ -21,7 +21,7 @@ import dev.wagateway.store.MediaStore;
  * the request never holds more than its body and its parsed form. When the base64 cannot be decoded the data is
  * left whole: the event is archived as it came, and the media route then fails on it and marks it failed.
  */
-public class MediaExtractor implements Processor {
+class MediaExtractor implements Processor {
 
     private static final Logger log = LoggerFactory.getLogger(MediaExtractor.class);
 

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Group commit: how many threads write the archive, and how many waiting events one commit may take. */
 @ConfigurationProperties(prefix = "gateway.archive")
-public class ArchiveProperties {
+class ArchiveProperties {
     /**
      * Each writer holds one database connection while it writes. 0 = one per core, at least 2: fewer writers
      * make larger batches, and on 2 cores 2 writers did better than 4 or 8 (docs/performance.md).

@@ -13,7 +13,7 @@ import dev.wagateway.shared.HttpReply;
  * GET /api/whatsapp/cloud (routes/sources.yaml): Meta's subscription check. The right token gets the
  * {@code hub.challenge} back as text/plain; anything else 403 JSON ({@link CloudApiAuthenticator#handshake}).
  */
-public class CloudApiHandshake {
+class CloudApiHandshake {
 
     private final CloudApiAuthenticator authenticator;
 

@@ -26,7 +26,7 @@ import org.apache.tomcat.util.net.NioEndpoint;
  * needs waking: what it takes it hands on, unpaused.</li>
  * </ul>
  */
-public class HandOverEndpoint extends NioEndpoint {
+class HandOverEndpoint extends NioEndpoint {
 
     /** How long one accept waits before the acceptor looks again whether it should still accept. */
     static final int ACCEPT_POLL_MILLIS = 100;

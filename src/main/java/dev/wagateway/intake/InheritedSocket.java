@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * bound listening TCP socket (a terminal, a pipe, a connected socket from an inetd {@code wait=no} entry, a datagram
  * socket) falls back to {@code SERVER_PORT}, as if nothing had been handed in.
  */
-public final class InheritedSocket {
+final class InheritedSocket {
 
     private static final Logger LOG = LoggerFactory.getLogger(InheritedSocket.class);
 

@@ -16,7 +16,7 @@ import org.springframework.core.Ordered;
  * is made in config.)
  */
 @Configuration(proxyBeanMethods = false)
-public class InheritedSocketServer {
+class InheritedSocketServer {
 
     @Bean
     InheritedSocket inheritedSocket(@Value("${server.port:8080}") int serverPort) {

@@ -31,7 +31,7 @@ import dev.wagateway.store.EventArchive;
  * headers, so nothing the client sent (its API key, its signature) is echoed back, and no error answer carries
  * more than a code and a fixed message: never an exception text, a secret or SQL.
  */
-public class IntakeResponses {
+class IntakeResponses {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeResponses.class);
 

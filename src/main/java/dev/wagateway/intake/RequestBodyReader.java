@@ -23,7 +23,7 @@ import dev.wagateway.shared.WebhookRejection;
  * Bodies held at once are also bounded across requests (media events carry files of tens of MB): a request whose
  * bytes would pass the budget is answered 503 so the sender retries, instead of running the heap out.
  */
-public class RequestBodyReader implements Processor {
+class RequestBodyReader implements Processor {
 
     private static final int CHUNK = 64 * 1024;
 

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** How a stopping gateway hands its clients over (intake.ShutdownDrainDelay, intake.SocketHandOver). */
 @ConfigurationProperties(prefix = "gateway.shutdown")
-public class ShutdownProperties {
+class ShutdownProperties {
     /**
      * SHUTDOWN_DRAIN_DELAY: on SIGTERM, serve on this long with readiness DOWN before the web server stops taking
      * connections, for load balancers that only learn from health checks (intake.ShutdownDrainDelay). 0 = at once.

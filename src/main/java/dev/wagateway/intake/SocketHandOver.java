@@ -29,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * can remove (HTTP/1.1 lets the client retry that case); the window only has to be longer than the gap between a busy
  * client's requests.
  */
-public class SocketHandOver extends OncePerRequestFilter implements SmartLifecycle {
+class SocketHandOver extends OncePerRequestFilter implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketHandOver.class);
 

@@ -14,7 +14,7 @@ import dev.wagateway.shared.WebhookRejection;
  * answers 404 {@code source_disabled}, as the read API does without ADMIN_API_KEY: an endpoint nobody configured
  * takes nothing.
  */
-public class SourceGate implements Processor {
+class SourceGate implements Processor {
 
     private final SourceAuthentication authentication;
     private final SourceNormaliser normaliser;

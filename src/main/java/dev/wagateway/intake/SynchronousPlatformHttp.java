@@ -37,7 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * once is Tomcat's thread count ({@code server.tomcat.threads.max}, HTTP_WORKER_THREADS).
  */
 @Configuration(proxyBeanMethods = false)
-public class SynchronousPlatformHttp {
+class SynchronousPlatformHttp {
 
     /**
      * Replaces the starter's engine (it backs off when one is defined): same consumer, caller-runs executor, and

@@ -20,7 +20,7 @@ import dev.wagateway.shared.ExchangeProperties;
  * ({@code direct:deliver-<name>}: its message, its circuit breaker and time limit, its component), waiting for
  * the outcome. Retries, backoff and dead letters are the caller's (the outbox workers, a replay).
  */
-public class OutputDelivery {
+class OutputDelivery {
 
     /** Exchange property holding the events of a batched delivery (a List of EventEnvelope, one session, in order). */
     public static final String BATCH = "wagatewayBatch";

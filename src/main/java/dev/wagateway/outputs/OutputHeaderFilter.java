@@ -11,7 +11,7 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
  * scan over its whole filter list (one of the largest costs of a delivery, JFR). Anything else a route sets (an
  * {@code Authorization} for the endpoint, say) goes through Camel's default HTTP filtering as before.
  */
-public class OutputHeaderFilter extends HttpHeaderFilterStrategy {
+class OutputHeaderFilter extends HttpHeaderFilterStrategy {
 
     @Override
     public boolean applyFilterToCamelHeaders(String name, Object value, Exchange exchange) {

@@ -23,7 +23,7 @@ import dev.wagateway.shared.ExchangeProperties;
  * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),
  * signed for HTTP endpoints that have a secret (X-Webhook-Signature, or the Standard Webhooks headers), and the alert e-mail (with the QR attached for qr events).
  */
-public class OutputMessages {
+class OutputMessages {
 
     private final OutputCatalog catalog;
     private final QrRenderer qr;

@@ -5,7 +5,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 /** An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}, or a bare address). */
-public final class Cidr {
+final class Cidr {
 
     private final byte[] network;
     private final int prefix;

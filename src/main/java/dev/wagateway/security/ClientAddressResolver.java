@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * proxy, the right-most X-Forwarded-For entry that is not itself a trusted proxy. Anyone else's X-Forwarded-For
  * is ignored, so a client cannot pick a fresh address per request to escape its limit.
  */
-public class ClientAddressResolver {
+class ClientAddressResolver {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?");

@@ -24,7 +24,7 @@ import dev.wagateway.shared.WebhookRejection;
  * the field, not parsed into a tree: checks run before the JSON is validated. Without EVOLUTION_API_KEY the
  * Evolution endpoints are off (404 source_disabled), as every source with none of its settings is.
  */
-public class EvolutionAuthenticator implements SourceAuthenticator {
+class EvolutionAuthenticator implements SourceAuthenticator {
 
     public static final String API_KEY_HEADER = "apikey";
     static final String API_KEY_FIELD = "apikey";

@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
  * One source's own authentication (routes/sources.yaml), checked over the raw body bytes before anything is
  * parsed. A source with nothing configured is off: its endpoint answers 404 {@code source_disabled}.
  */
-public interface SourceAuthenticator {
+interface SourceAuthenticator {
 
     /** The source it authenticates: "cloud", "waha", "evolution" (as SourceMapper.source()). */
     String source();

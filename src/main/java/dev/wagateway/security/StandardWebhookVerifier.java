@@ -19,7 +19,7 @@ import dev.wagateway.shared.WebhookRejection;
  * (several during a rotation). Comparisons are constant-time and try every pair without an early exit, so the time
  * taken tells neither which secret nor which signature matched. The signer's counterpart: {@link StandardWebhookSigner}.
  */
-public final class StandardWebhookVerifier {
+final class StandardWebhookVerifier {
 
     public static final String ID_HEADER = "webhook-id";
     public static final String TIMESTAMP_HEADER = "webhook-timestamp";

@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * shows stays equal to the rows left; and the throughput rollup's rows older than two days go.
  * Called by the scheduled route in routes/housekeeping.yaml on every instance; one of them purges at a time.
  */
-public class ArchiveRetention {
+class ArchiveRetention {
 
     private static final Logger log = LoggerFactory.getLogger(ArchiveRetention.class);
     /** Upper bound of batches per run, so one run cannot go on for ever; the next run continues. */

@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Media files kept off the database (store.MediaStore). */
 @ConfigurationProperties(prefix = "gateway.media")
-public class MediaProperties {
+class MediaProperties {
     /** Where media files are written, named by their SHA-256. */
     private String dir = "./data/media";
 

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Archive retention and the vacuum of churned tables (store.ArchiveRetention, store.TableVacuum). */
 @ConfigurationProperties(prefix = "gateway.retention")
-public class RetentionProperties {
+class RetentionProperties {
     /** Archived events older than this many days are deleted; 0 keeps them forever. Domain tables are kept. */
     private int archiveDays = 90;
     /** Rows deleted per statement, so a purge never holds long locks. */

@@ -35,7 +35,7 @@ import dev.wagateway.shared.WebhookRejection;
  * message (and its sender's contact) or this status. The repeat key is {@code cloud:<wamid>} for a message and
  * {@code cloud:<wamid>:<status>} for a status, so Meta's retry of a delivery is answered duplicate event by event.
  */
-public class CloudApiMapper implements SourceMapper {
+class CloudApiMapper implements SourceMapper {
 
     public static final String SOURCE = "cloud";
 

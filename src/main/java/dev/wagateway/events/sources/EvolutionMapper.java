@@ -40,7 +40,7 @@ import dev.wagateway.shared.WebhookRejection;
  * Every event's data carries Evolution's document under {@code raw}, without its {@code apikey} field (the
  * instance's token: a secret that must not travel on to outputs).
  */
-public final class EvolutionMapper implements SourceMapper {
+final class EvolutionMapper implements SourceMapper {
 
     public static final String SOURCE = "evolution";
 

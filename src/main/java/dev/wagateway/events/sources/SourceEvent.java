@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * of this event at the source (e.g. "cloud:wamid...:delivered", "waha:<payload.id>"), used as the repeat key like
  * X-Delivery-Id so a source's retry is answered duplicate; null when the source gives none.
  */
-public record SourceEvent(String sessionId, String event, JsonNode data, String deliveryId) {
+record SourceEvent(String sessionId, String event, JsonNode data, String deliveryId) {
 
     /** The field of {@code data} holding the source's own document for this event, as the source sent it. */
     public static final String RAW = "raw";

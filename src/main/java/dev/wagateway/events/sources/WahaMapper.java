@@ -31,7 +31,7 @@ import dev.wagateway.shared.WebhookRejection;
  * </ul>
  * Every event's data carries the whole WAHA document under {@code raw}.
  */
-public final class WahaMapper implements SourceMapper {
+final class WahaMapper implements SourceMapper {
 
     public static final String SOURCE = "waha";
 
