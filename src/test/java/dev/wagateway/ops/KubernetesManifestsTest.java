@@ -94,7 +94,8 @@ class KubernetesManifestsTest {
                 protected void service(jakarta.servlet.http.HttpServletRequest req,
                         jakarta.servlet.http.HttpServletResponse res) throws IOException {
                     res.setStatus(200);
-                    res.getOutputStream().write("{\"status\":\"UP\",\"components\":{}}".getBytes(StandardCharsets.UTF_8));
+                    res.getOutputStream()
+                            .write("{\"status\":\"UP\",\"components\":{}}".getBytes(StandardCharsets.UTF_8));
                 }
             }));
             assertThat(response.getStatus()).as(path).isEqualTo(200);
@@ -111,7 +112,8 @@ class KubernetesManifestsTest {
 
         List<String> exampleNames = new ArrayList<>();
         Set<String> exampleSet = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?m)^(#?)([A-Z][A-Z0-9_]*)=").matcher(Files.readString(DIR.resolve("secret.env.example")));
+        Matcher m = Pattern.compile("(?m)^(#?)([A-Z][A-Z0-9_]*)=")
+                .matcher(Files.readString(DIR.resolve("secret.env.example")));
         while (m.find()) {
             exampleNames.add(m.group(2));
             if (m.group(1).isEmpty()) {
@@ -135,7 +137,8 @@ class KubernetesManifestsTest {
             }
         });
         assertThat(fromSecret).contains("DATABASE_URL", "WHATSAPP_WEBHOOK_SECRET", "WHATSAPP_API_KEY", "ADMIN_API_KEY");
-        assertThat(exampleNames).as("every name of the example reaches the pod").containsExactlyInAnyOrderElementsOf(fromSecret);
+        assertThat(exampleNames).as("every name of the example reaches the pod")
+                .containsExactlyInAnyOrderElementsOf(fromSecret);
         // Two pods on an embedded database each would be two gateways that know nothing of each other.
         assertThat(map(env.get("DATABASE_URL"), "valueFrom.secretKeyRef")).doesNotContainEntry("optional", true);
     }
@@ -305,7 +308,8 @@ class KubernetesManifestsTest {
         String secret = (String) map(byKind.get("Secret"), "metadata").get("name");
         assertThat(configMap).matches("wagateway-routes-[a-z0-9]{10}");
         assertThat(secret).matches("wagateway-secrets-[a-z0-9]{10}");
-        assertThat(map(byKind.get("ConfigMap"), "data").keySet()).contains("intake.yaml").doesNotContain("Kustomization");
+        assertThat(map(byKind.get("ConfigMap"), "data").keySet()).contains("intake.yaml")
+                .doesNotContain("Kustomization");
         assertThat(map(byKind.get("Secret"), "data").keySet()).contains("DATABASE_URL");
         assertThat(out).contains("name: " + configMap + "\n").contains("name: " + secret + "\n")
                 .doesNotContain("name: wagateway-routes\n").doesNotContain("name: wagateway-secrets\n");
@@ -371,7 +375,8 @@ class KubernetesManifestsTest {
     /** The variable column of docs/configuration.md's generated table (ConfigurationDocTest keeps it current). */
     private static Set<String> documentedVariables() throws IOException {
         Set<String> names = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\| `").matcher(Files.readString(Path.of("docs/configuration.md")));
+        Matcher m = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\| `")
+                .matcher(Files.readString(Path.of("docs/configuration.md")));
         while (m.find()) {
             names.add(m.group(1));
         }
