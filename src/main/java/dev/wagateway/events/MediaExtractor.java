@@ -1,6 +1,7 @@
 package dev.wagateway.events;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.wagateway.events.sources.SourceDelivery;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.store.MediaStore;
@@ -44,6 +46,26 @@ class MediaExtractor implements Processor {
         if (base64 == null && media.path("data").isTextual()) {
             base64 = media.path("data").textValue();
         }
+        extract(envelope, media, base64);
+    }
+
+    /**
+     * The {@code storeSourceMedia} step of routes/sources.yaml: the same for every media event a source's mapper made
+     * of a delivery (Evolution's {@code webhookBase64}), so those files are stored off the database like the
+     * webhook's and served by {@code /api/whatsapp/media/{sha256}}.
+     */
+    @SuppressWarnings("unchecked")
+    public void storeSourceMedia(Exchange exchange) {
+        List<SourceDelivery> events = exchange.getProperty(ExchangeProperties.SOURCE_EVENTS, List.class);
+        for (SourceDelivery e : events) {
+            if ("media".equals(e.envelope().event())) {
+                JsonNode media = e.envelope().data().path("messageMedia");
+                extract(e.envelope(), media, media.path("data").isTextual() ? media.path("data").textValue() : null);
+            }
+        }
+    }
+
+    private void extract(EventEnvelope envelope, JsonNode media, CharSequence base64) {
         if (!(media instanceof ObjectNode messageMedia) || base64 == null) {
             return;
         }

@@ -85,7 +85,42 @@ final class EvolutionMapper implements SourceMapper {
             case "CALL" -> call(payload, data);
             default -> SourceChecks.ownName(event);
         };
-        return List.of(new SourceEvent(sessionId, mapped, data, deliveryId(sessionId, event, mapped, payload)));
+        SourceEvent first = new SourceEvent(sessionId, mapped, data, deliveryId(sessionId, event, mapped, payload));
+        if (("MESSAGES_UPSERT".equals(event) || "SEND_MESSAGE".equals(event))
+                && payload.path("message").path("base64").isTextual()) {
+            return List.of(first, media(sessionId, text(payload.path("messageType")), raw, data, first.deliveryId()));
+        }
+        return List.of(first);
+    }
+
+    /**
+     * Evolution's {@code webhookBase64}: the file's bytes in {@code data.message.base64} beside the message. They
+     * leave the message's raw document for a media event of whatsapp-web.js's shape ({@code messageMedia} with the
+     * base64, mimetype and filename, and the message), which the intake writes to the media store like the
+     * webhook's (routes/sources.yaml, mediaExtractor) and routes/messages.yaml's event-media links to the message:
+     * the archive keeps no copy of the file.
+     */
+    private static SourceEvent media(String sessionId, String messageType, ObjectNode raw, ObjectNode messageData,
+            String messageDeliveryId) {
+        ObjectNode rawMessage = (ObjectNode) raw.path("data").path("message");
+        String base64 = rawMessage.remove("base64").textValue();
+        JsonNode content = messageType == null ? JSON.missingNode() : rawMessage.path(messageType);
+        if (content.path("message").isObject()) {
+            // documentWithCaptionMessage wraps the documentMessage that has the file's details
+            content = content.path("message").path("documentMessage");
+        }
+        ObjectNode data = JSON.objectNode();
+        ObjectNode file = data.putObject("messageMedia");
+        file.set("mimetype", textNode(text(content.path("mimetype"))));
+        file.put("data", base64);
+        file.set("filename", textNode(text(content.path("fileName"))));
+        JsonNode fileLength = content.path("fileLength"); // a string in Baileys' JSON (a Long), a number elsewhere
+        String length = fileLength.isNumber() || fileLength.isTextual() ? fileLength.asText() : null;
+        if (length != null && length.matches("\\d{1,15}")) {
+            file.put("filesize", Long.parseLong(length));
+        }
+        data.set("message", messageData.get("message").deepCopy());
+        return new SourceEvent(sessionId, "media", data, messageDeliveryId == null ? null : messageDeliveryId + ":media");
     }
 
     /**

@@ -143,6 +143,26 @@ class EvolutionMapperTest {
         assertThat(sent.get("ack").asInt()).isZero();
     }
 
+    /** webhookBase64: the bytes leave the message's raw document for a media event of whatsapp-web.js's shape. */
+    @Test
+    void aMessageWithItsBase64IsAMessageAndAMediaEvent() {
+        List<SourceEvent> events = mapper.map(sample("messages_upsert_image_base64.json"), null, null);
+        assertThat(events).extracting(SourceEvent::event).containsExactly("message", "media");
+        SourceEvent message = events.get(0);
+        SourceEvent media = events.get(1);
+        assertThat(message.data().at("/raw/data/message").has("base64")).as("no second copy of the file").isFalse();
+        assertThat(message.data().at("/raw/data/message/imageMessage/caption").asText()).isEqualTo("Bukti transfer");
+        JsonNode file = media.data().get("messageMedia");
+        assertThat(file.get("data").asText()).startsWith("iVBORw0KGgo");
+        assertThat(file.get("mimetype").asText()).isEqualTo("image/png");
+        assertThat(file.get("filesize").asLong()).isEqualTo(70L);
+        assertThat(media.data().at("/message/id/_serialized").asText())
+                .isEqualTo(message.data().at("/message/id/_serialized").asText()).endsWith("3EB0E11E2F3A4B5C6D7E");
+        assertThat(media.data().has("raw")).isFalse();
+        assertThat(media.deliveryId()).isEqualTo(message.deliveryId() + ":media");
+        assertThat(one("messages_upsert_image.json").event()).as("without webhookBase64, one event").isEqualTo("message");
+    }
+
     @Test
     void receiptsAreOnTheWhatsappWebJsScale() {
         SourceEvent read = one("messages_update.json");

@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -486,6 +493,36 @@ class WahaEvolutionSourcesIT extends PostgresGatewayTest {
         assertThat(call).containsEntry("call_id", "F3C1B5E2A7D94C0B8E6A").containsEntry("from_id", "6281234567890@c.us")
                 .containsEntry("is_video", false);
         assertThat(((Number) call.get("call_timestamp")).longValue()).isEqualTo(1764312300L);
+    }
+
+    /** webhookBase64: the file goes to the media store as the webhook's media do; the archive keeps no copy of it. */
+    @Test
+    void anEvolutionMessagesFileIsStoredOffTheDatabaseAndServed() throws Exception {
+        String session = "e-media-file";
+        evolutionSample("messages_upsert_image_base64", session);
+        String base64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Base64.getDecoder().decode(base64)));
+        assertThat(messageRow(session, "3EB0E11E2F3A4B5C6D7E")).containsEntry("has_media", true)
+                .containsEntry("media_sha256", sha256).containsEntry("body", "Bukti transfer");
+        assertThat(jdbc.queryForList("SELECT event, status FROM wa_events WHERE session_id = ? ORDER BY event", session))
+                .extracting(row -> row.get("event") + ":" + row.get("status")).containsExactly("media:processed", "message:processed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ? AND data_json LIKE ?",
+                Long.class, session, "%" + base64.substring(0, 24) + "%")).as("no copy of the file in the archive").isZero();
+        Response message = admin("/api/whatsapp/messages/3EB0E11E2F3A4B5C6D7E");
+        assertThat(message.json().path("mediaUrl").asText()).isEqualTo("/api/whatsapp/media/" + sha256);
+        assertThat(message.json().path("mediaMimetype").asText()).isEqualTo("image/png");
+        HttpResponse<byte[]> file = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whatsapp/media/" + sha256))
+                        .header("Authorization", "Bearer " + ADMIN).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("content-type")).hasValue("image/png");
+        assertThat(file.body()).isEqualTo(Base64.getDecoder().decode(base64));
+        // Evolution posts the same message again when it got no 2xx: the file is not stored twice, the event is a duplicate
+        evolutionSample("messages_upsert_image_base64", session);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_media WHERE sha256 = ?", Long.class, sha256)).isEqualTo(1L);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ?", Long.class, session)).isEqualTo(2L);
     }
 
     @Test
