@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -91,7 +92,20 @@ class RetryScheduleIT {
 
     /** The gateway in this JVM on the test's database, on a free port; {@code settings} as --name=value. */
     private WebhookClient start(String... settings) {
-        List<String> args = new ArrayList<>(TestPostgres.gatewayArguments(database, "--server.port=0",
+        return run(TestPostgres.gatewayArguments(database), settings);
+    }
+
+    /** The same on the embedded database (H2, a fresh file), read through the gateway's own connection pool. */
+    private WebhookClient startEmbedded(String... settings) {
+        WebhookClient client = run(List.of("--gateway.data-dir=target/retry-schedule-h2/" + UUID.randomUUID()),
+                settings);
+        db = gateway.getBean(JdbcTemplate.class);
+        return client;
+    }
+
+    private WebhookClient run(List<String> database, String... settings) {
+        List<String> args = new ArrayList<>(database);
+        args.addAll(List.of("--server.port=0",
                 "--gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128", "--gateway.rate-limit.trusted-per-minute=100000",
                 "--gateway.media.dir=target/retry-schedule-media", "--gateway.outputs.delivery.timeout=2s",
                 "--gateway.outputs.delivery.failure-rate-threshold=100"));
@@ -174,14 +188,26 @@ class RetryScheduleIT {
         assertThat(attempts.size()).isGreaterThan(made);
     }
 
-    @Test
-    void orderNoneLetsTheSessionGoOnWhileOrderSessionHoldsItBack() throws Exception {
-        WebhookClient client = start(
-                "--gateway.outputs.http.held.url=" + url("/held"),
+    private String[] heldAndFree() {
+        return new String[] {"--gateway.outputs.http.held.url=" + url("/held"),
                 "--gateway.outputs.http.held.retry-schedule=30s",
                 "--gateway.outputs.http.free.url=" + url("/free"),
                 "--gateway.outputs.http.free.retry-schedule=30s",
-                "--gateway.outputs.http.free.order=none");
+                "--gateway.outputs.http.free.order=none"};
+    }
+
+    @Test
+    void orderNoneLetsTheSessionGoOnWhileOrderSessionHoldsItBack() throws Exception {
+        orderNoneAgainstSession(start(heldAndFree()));
+    }
+
+    /** The embedded database runs the same statements (lane-due-deliveries, wake-lane, lock-lane, failed-attempt). */
+    @Test
+    void orderNoneAndSessionOnTheEmbeddedDatabaseToo() throws Exception {
+        orderNoneAgainstSession(startEmbedded(heldAndFree()));
+    }
+
+    private void orderNoneAgainstSession(WebhookClient client) throws Exception {
         String first = post(client, "lane", 1, true);
         String second = post(client, "lane", 2, false);
 
