@@ -27,8 +27,8 @@ import dev.wagateway.store.Outbox;
  * retried with exponential backoff, or at the output's {@code retry-schedule} ({@link RetryPolicy}), until its
  * retries are spent, then dead-lettered, and the lane goes on with the next event. Its next try's time is kept on
  * its row, and no attempt is made before it. Under {@code order: session} (the default) the lane waits for it, so
- * the session's order holds; under {@code order: none} the lane goes on with the session's later events. While the output's circuit is open nothing is
- * attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
+ * the session's order holds; under {@code order: none} the lane goes on with the session's later events. While the
+ * output's circuit is open nothing is attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
  * delivery routes exist) and, on a graceful stop, each lane finishes the attempt it is making and is handed back:
  * nothing delivered twice, nothing left behind. After a crash the dead instance's lanes are taken back within about
  * a second ({@link Outbox#takeBackDeadLeases}, every {@link #TAKEOVER_INTERVAL_MILLIS} and once at start, so a
