@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,9 +24,11 @@ import dev.wagateway.store.Outbox;
  * Delivers what the outbox holds. Per output, a poller claims due lanes (one per session: {@link Outbox#claimLanes})
  * and hands each to one of the output's {@code consumers} threads, which delivers the lane's deliveries in order
  * through the output's route ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
- * retried with exponential backoff (the lane waits, so the session's order holds) until {@code retries} are spent,
- * then dead-lettered, and the lane goes on with the next event. While the output's circuit is open nothing is
- * attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
+ * retried with exponential backoff, or at the output's {@code retry-schedule} ({@link RetryPolicy}), until its
+ * retries are spent, then dead-lettered, and the lane goes on with the next event. Its next try's time is kept on
+ * its row, and no attempt is made before it. Under {@code order: session} (the default) the lane waits for it, so
+ * the session's order holds; under {@code order: none} the lane goes on with the session's later events. While the
+ * output's circuit is open nothing is attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
  * delivery routes exist) and, on a graceful stop, each lane finishes the attempt it is making and is handed back:
  * nothing delivered twice, nothing left behind. After a crash the dead instance's lanes are taken back within about
  * a second ({@link Outbox#takeBackDeadLeases}, every {@link #TAKEOVER_INTERVAL_MILLIS} and once at start, so a
@@ -42,6 +45,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     private final OutputDelivery delivery;
     private final OutputStats stats;
     private final Settings settings;
+    private final RetryPolicy defaultRetry;
     private final List<OutputWorker> workers = new ArrayList<>();
     private volatile boolean running;
 
@@ -77,6 +81,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         this.delivery = delivery;
         this.stats = stats;
         this.settings = settings;
+        this.defaultRetry = RetryPolicy.backoff(settings.retries(), settings.retryDelay());
     }
 
     @Override
@@ -159,10 +164,16 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         return Integer.MAX_VALUE - 2000;
     }
 
+    /** A delivery whose planned retry is still ahead. */
+    private static boolean notYetDue(Outbox.Delivery d) {
+        return d.nextAttemptAt() != null && d.nextAttemptAt().isAfter(OffsetDateTime.now());
+    }
+
     /** One output's poller and lane threads. */
     private final class OutputWorker {
 
         private final OutputDefinition output;
+        private final RetryPolicy retry;
         private final Thread poller;
         private final ExecutorService lanes;
         private final Semaphore free;
@@ -174,6 +185,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
 
         OutputWorker(OutputDefinition output) {
             this.output = output;
+            this.retry = output.retry() != null ? output.retry() : defaultRetry;
             this.free = new Semaphore(settings.consumers());
             AtomicInteger n = new AtomicInteger();
             this.lanes = Executors.newFixedThreadPool(settings.consumers(), r -> {
@@ -281,7 +293,11 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         private void deliverLane(String session, String holder, OffsetDateTime leaseEnd) {
             List<Long> delivered = new ArrayList<>();
             try {
-                List<Outbox.Delivery> waiting = outbox.deliveries(output.name(), session, settings.laneBatch());
+                boolean ordered = output.ordered();
+                List<Outbox.Delivery> waiting = ordered ? outbox.deliveries(output.name(), session, settings.laneBatch())
+                        : outbox.dueDeliveries(output.name(), session, OffsetDateTime.now(), settings.laneBatch());
+                // Whether the lane's next due time is the earliest of its waiting deliveries' (order: none), not dueAgain.
+                boolean fromRows = !ordered;
                 // A lane this run empties gathers its next events for `linger` before it is claimed again: under load
                 // that makes each claim, read and release carry many deliveries instead of one or two.
                 OffsetDateTime dueAgain = waiting.size() < settings.laneBatch()
@@ -293,9 +309,16 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)
                             || !outbox.stillHeld(holder)) {
                         dueAgain = OffsetDateTime.now();
+                        fromRows = false;
                         break;
                     }
                     Outbox.Delivery head = waiting.get(next);
+                    if (ordered && notYetDue(head)) {
+                        // Its planned retry has not come (the lane was due early, e.g. after a takeover): it waits,
+                        // and the session's later events with it.
+                        dueAgain = head.nextAttemptAt();
+                        break;
+                    }
                     if (head.envelope() == null) {
                         outbox.deadLetter(output.name(), head, session, head.attempts(), "the event is no longer in the archive");
                         stats.deadLettered(output.name());
@@ -305,7 +328,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     // One event per attempt, or for a batched output the lane's next ones that are still archived.
                     List<Outbox.Delivery> attempt = new ArrayList<>();
                     for (int i = next; i < waiting.size() && attempt.size() < output.batchSize()
-                            && waiting.get(i).envelope() != null; i++) {
+                            && waiting.get(i).envelope() != null && (i == next || !notYetDue(waiting.get(i))); i++) {
                         attempt.add(waiting.get(i));
                     }
                     next += attempt.size();
@@ -319,6 +342,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         // Not an attempt: the output was not called. The lane waits, so an output that is down
                         // builds a backlog that drains when it recovers, instead of a pile of dead letters.
                         dueAgain = OffsetDateTime.now().plus(settings.retryDelay());
+                        fromRows = false;
                         break;
                     }
                     stats.failed(output.name());
@@ -327,7 +351,8 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     String error = OutputDelivery.describe(failure);
                     log.debug("output {}: attempt {} of event {} ({} in the delivery) failed: {}", output.name(), attempts,
                             head.eventId(), attempt.size(), error);
-                    if (attempts > settings.retries()) {
+                    Duration wait = retry.delayAfter(attempts, ThreadLocalRandom.current()::nextDouble);
+                    if (wait == null) {
                         // Marked before the dead letters, so the lane's earlier deliveries are not sent again. Each
                         // event becomes its own dead letter, replayed on its own.
                         outbox.delivered(delivered);
@@ -338,13 +363,21 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         }
                         continue;
                     }
+                    OffsetDateTime retryAt = OffsetDateTime.now().plus(wait);
                     for (Outbox.Delivery d : attempt) {
-                        outbox.failedAttempt(d.id(), attempts, error);
+                        outbox.failedAttempt(d.id(), attempts, error, retryAt);
                     }
-                    dueAgain = OffsetDateTime.now().plus(OutputDelivery.backoff(settings.retryDelay(), attempts));
-                    break;
+                    if (ordered) {
+                        dueAgain = retryAt;
+                        break;
+                    }
+                    // order: none: the session's later events go on; this one comes back at retryAt.
                 }
-                outbox.finishLane(output.name(), session, holder, delivered, dueAgain);
+                if (fromRows) {
+                    outbox.finishUnorderedLane(output.name(), session, holder, delivered, dueAgain);
+                } else {
+                    outbox.finishLane(output.name(), session, holder, delivered, dueAgain);
+                }
             } catch (RuntimeException e) {
                 // The database failed under us: what was delivered and not marked goes again after the lease.
                 log.warn("outbox: output {} lane {} interrupted: {}", output.name(), session, e.getMessage());

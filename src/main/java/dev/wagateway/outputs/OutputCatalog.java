@@ -47,7 +47,7 @@ public class OutputCatalog {
             }
             Map<String, Object> p = common(outputName, delivery, http.getTimeout());
             p.put("url", uri.toString());
-            add(outputName, "http-delivery", http.getEvents(), p, http.getBatchSize());
+            add(outputName, "http-delivery", http.getEvents(), p, http.getBatchSize(), "gateway.outputs.http." + name, http);
             signers(name, outputName, http);
         });
 
@@ -56,20 +56,21 @@ public class OutputCatalog {
             Map<String, Object> p = common("kafka", delivery, null);
             p.put("brokers", kafka.getBootstrapServers().trim());
             p.put("topicPrefix", kafka.getTopicPrefix());
-            add("kafka", "kafka-delivery", kafka.getEvents(), p, 1);
+            add("kafka", "kafka-delivery", kafka.getEvents(), p, 1, "gateway.outputs.kafka", kafka);
         }
 
         Outputs.Rabbitmq rabbit = config.getRabbitmq();
         if (rabbit.getUri() != null && !rabbit.getUri().isBlank()) {
             Map<String, Object> p = common("rabbitmq", delivery, null);
             p.put("exchangePrefix", rabbit.getExchangePrefix());
-            add("rabbitmq", "rabbitmq-delivery", rabbit.getEvents(), p, 1);
+            add("rabbitmq", "rabbitmq-delivery", rabbit.getEvents(), p, 1, "gateway.outputs.rabbitmq", rabbit);
         }
 
         config.getCustom().forEach((name, custom) -> {
             if (custom.isEnabled()) {
                 String outputName = checkName(name);
-                add(outputName, null, custom.getEvents(), common(outputName, delivery, null), 1);
+                add(outputName, null, custom.getEvents(), common(outputName, delivery, null), 1,
+                        "gateway.outputs.custom." + name, custom);
             }
         });
 
@@ -82,7 +83,7 @@ public class OutputCatalog {
             if (mail.isQr() && !events.contains("qr")) {
                 events.add("qr");
             }
-            add("mail", "mail-delivery", events, p, 1);
+            add("mail", "mail-delivery", events, p, 1, "gateway.outputs.mail", mail);
         }
     }
 
@@ -146,14 +147,37 @@ public class OutputCatalog {
         return config;
     }
 
-    private void add(String name, String template, List<String> events, Map<String, Object> parameters, int batchSize) {
+    private void add(String name, String template, List<String> events, Map<String, Object> parameters, int batchSize,
+            String setting, Outputs.PerOutput own) {
         Set<String> wanted = new LinkedHashSet<>();
         for (String e : events) {
             if (e != null && !e.isBlank()) {
                 wanted.add(e.trim());
             }
         }
-        outputs.add(new OutputDefinition(name, template, Set.copyOf(wanted), Map.copyOf(parameters), batchSize));
+        outputs.add(new OutputDefinition(name, template, Set.copyOf(wanted), Map.copyOf(parameters), batchSize,
+                retry(setting, own), ordered(setting, own)));
+    }
+
+    /**
+     * The output's own retry schedule, or null for the delivery defaults. Checked here, at start-up, naming the
+     * setting: a schedule read wrong would only show hours later, as deliveries dead-lettered or retried too soon.
+     */
+    static RetryPolicy retry(String setting, Outputs.PerOutput own) {
+        List<Duration> steps = own.getRetrySchedule();
+        if (steps == null || steps.isEmpty()) {
+            return null;
+        }
+        return RetryPolicy.schedule(setting, steps, own.getRetryJitter());
+    }
+
+    static boolean ordered(String setting, Outputs.PerOutput own) {
+        String order = own.getOrder() == null || own.getOrder().isBlank() ? "session" : own.getOrder().trim();
+        return switch (order) {
+            case "session" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException(setting + ".order must be session or none, not '" + order + "'");
+        };
     }
 
     private static Map<String, Object> common(String name, Outputs.Delivery d, Duration timeout) {

@@ -7,10 +7,16 @@ import java.util.Set;
  * One configured output: its name (unique), the route template that delivers to it (routes/outputs.yaml; null for
  * a custom output whose direct:deliver-<name> route is written in YAML by hand), the events it wants (empty =
  * all), the template parameters and how many of a session's events one delivery may carry (HTTP batches; 1 = one
- * event per delivery).
+ * event per delivery), its own retry schedule (null = the delivery defaults) and whether a waiting delivery holds
+ * back its session's later ones ({@code order: session}, true) or not ({@code order: none}).
  */
 public record OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters,
-        int batchSize) {
+        int batchSize, RetryPolicy retry, boolean ordered) {
+
+    public OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters,
+            int batchSize) {
+        this(name, template, events, parameters, batchSize, null, true);
+    }
 
     public OutputDefinition {
         if (batchSize < 1) {

@@ -35,7 +35,34 @@ public class Outputs {
     public Map<String, Custom> getCustom() { return custom; }
     public void setCustom(Map<String, Custom> custom) { this.custom = custom; }
 
-    public static class Custom {
+    /**
+     * What every output may set for itself, under its own name ({@code gateway.outputs.http.<name>.*},
+     * {@code gateway.outputs.kafka.*}, ...): its retries and whether a waiting delivery holds back its session.
+     */
+    public abstract static class PerOutput {
+        /**
+         * Retries of this output at these delays after each failed attempt, e.g. [5s, 5m, 30m, 2h, 5h, 10h, 10h]
+         * (one retry per step, then a dead letter), instead of delivery.retries and delivery.retry-delay; the
+         * planned time is kept in the outbox, so a restart keeps it.
+         */
+        private List<Duration> retrySchedule;
+        /** How far each retry-schedule step may move, as a share of itself: 0.1 = ±10%, 0 = exactly on time. */
+        private double retryJitter = 0.1;
+        /**
+         * {@code session}: a delivery waiting for its retry holds back the session's later events for this output
+         * (their order kept); {@code none}: they go on, and the waiting one arrives when its retry succeeds.
+         */
+        private String order = "session";
+
+        public List<Duration> getRetrySchedule() { return retrySchedule; }
+        public void setRetrySchedule(List<Duration> retrySchedule) { this.retrySchedule = retrySchedule; }
+        public double getRetryJitter() { return retryJitter; }
+        public void setRetryJitter(double retryJitter) { this.retryJitter = retryJitter; }
+        public String getOrder() { return order; }
+        public void setOrder(String order) { this.order = order; }
+    }
+
+    public static class Custom extends PerOutput {
         /** Set the output's name under gateway.outputs.custom to switch it on; false switches it off again. */
         private boolean enabled = true;
         /** Events to hand to it; empty = all. */
@@ -100,7 +127,7 @@ public class Outputs {
         public void setOpenDuration(Duration openDuration) { this.openDuration = openDuration; }
     }
 
-    public static class Http {
+    public static class Http extends PerOutput {
         /** The endpoint (http:// or https://); set = this output is on. */
         private String url;
         /**
@@ -139,7 +166,7 @@ public class Outputs {
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
     }
 
-    public static class Kafka {
+    public static class Kafka extends PerOutput {
         /** KAFKA_BOOTSTRAP_SERVERS: host:port,...; set = the Kafka output is on. */
         private String bootstrapServers;
         /** Topic = prefix + event name, e.g. whatsapp.message. */
@@ -155,7 +182,7 @@ public class Outputs {
         public void setEvents(List<String> events) { this.events = events; }
     }
 
-    public static class Rabbitmq {
+    public static class Rabbitmq extends PerOutput {
         /** RABBITMQ_URI: amqp://user:pass@host:5672/vhost; set = the RabbitMQ output is on. */
         private String uri;
         /** Exchange = prefix + event name (a topic exchange); routing key = session id. */
@@ -171,7 +198,7 @@ public class Outputs {
         public void setEvents(List<String> events) { this.events = events; }
     }
 
-    public static class Mail {
+    public static class Mail extends PerOutput {
         /** ALERT_EMAIL_TO: recipients (comma-separated); set = the e-mail output is on. */
         private List<String> to = new ArrayList<>();
         /** ALERT_EMAIL_FROM: the sender address. */

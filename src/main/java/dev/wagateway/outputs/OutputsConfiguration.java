@@ -1,6 +1,7 @@
 package dev.wagateway.outputs;
 
 import java.net.URI;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -23,12 +24,17 @@ import dev.wagateway.store.Outbox;
 @EnableConfigurationProperties(Outputs.class)
 class OutputsConfiguration {
 
-    /** The catalog also tells the outbox which outputs each stored event is owed to. */
+    /**
+     * The catalog also tells the outbox which outputs each stored event is owed to, and which of them let a session
+     * go on past a delivery waiting for its retry ({@code order: none}).
+     */
     @Bean
     OutputCatalog outputCatalog(Outputs outputs, Outbox outbox) {
         OutputCatalog catalog = new OutputCatalog(outputs);
         outbox.routeEventsWith(event -> catalog.all().stream().filter(o -> o.wants(event))
                 .map(OutputDefinition::name).toList());
+        outbox.unorderedOutputs(catalog.all().stream().filter(o -> !o.ordered()).map(OutputDefinition::name)
+                .collect(Collectors.toSet()), outputs.getDelivery().getLinger());
         return catalog;
     }
 

@@ -1,5 +1,7 @@
 package dev.wagateway.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -45,6 +47,9 @@ public class Outbox {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /** This process among the instances sharing the database: the lanes it leases carry its id. */
     private final InstanceLock instance;
+    /** Outputs whose lanes a waiting delivery does not hold back ({@code order: none}), and their linger. */
+    private volatile Set<String> unordered = Set.of();
+    private volatile Duration unorderedLinger = Duration.ZERO;
 
     public Outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, InstanceLock instance) {
         this.jdbc = jdbc;
@@ -59,8 +64,11 @@ public class Outbox {
         static final Claim NONE = new Claim("", List.of());
     }
 
-    /** A delivery as a worker sees it: the outbox row and the event it carries (null when no longer archived). */
-    public record Delivery(long id, String eventId, int attempts, EventEnvelope envelope) {
+    /**
+     * A delivery as a worker sees it: the outbox row, when its planned retry may be made (null: never tried, or
+     * tried before retries were planned on the row) and the event it carries (null when no longer archived).
+     */
+    public record Delivery(long id, String eventId, int attempts, OffsetDateTime nextAttemptAt, EventEnvelope envelope) {
     }
 
     /**
@@ -79,6 +87,15 @@ public class Outbox {
         this.outputsFor = outputsFor;
     }
 
+    /**
+     * These outputs deliver a session's events without waiting for one that waits for its retry ({@code order:
+     * none}): a new delivery makes its lane due after {@code linger}, however far ahead the lane's next retry is.
+     */
+    public void unorderedOutputs(Set<String> outputs, Duration linger) {
+        this.unordered = Set.copyOf(outputs);
+        this.unorderedLinger = linger;
+    }
+
     /** Called after a commit that added deliveries, so local workers look at once instead of at their next poll. */
     public void onAdded(Runnable listener) {
         listeners.add(listener);
@@ -89,12 +106,18 @@ public class Outbox {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> lanes = new ArrayList<>();
         Set<String> newLanes = new HashSet<>();
+        Set<String> unorderedOutputs = unordered;
+        Map<String, Object[]> wakes = new LinkedHashMap<>();
+        OffsetDateTime wakeAt = unorderedOutputs.isEmpty() ? null : OffsetDateTime.now().plus(unorderedLinger);
         for (EventEnvelope e : events) {
             for (String output : outputsFor.apply(e.event())) {
                 rows.add(new Object[] {output, e.sessionId(), e.eventId(), e.receivedAt()});
                 String lane = output + '\n' + e.sessionId();
                 if (!knownLanes.contains(lane) && newLanes.add(lane)) {
                     lanes.add(new Object[] {output, e.sessionId(), e.receivedAt()});
+                }
+                if (unorderedOutputs.contains(output)) {
+                    wakes.putIfAbsent(lane, new Object[] {wakeAt, wakeAt, output, e.sessionId()});
                 }
             }
         }
@@ -103,6 +126,9 @@ public class Outbox {
         }
         if (!rows.isEmpty()) {
             jdbc.batchUpdate(sql.get("outbox/insert"), rows);
+        }
+        if (!wakes.isEmpty()) {
+            jdbc.batchUpdate(sql.get("outbox/wake-lane"), new ArrayList<>(wakes.values()));
         }
         return rows.isEmpty() ? Owed.NOTHING : new Owed(rows.size(), newLanes);
     }
@@ -176,15 +202,26 @@ public class Outbox {
 
     /** The first {@code max} deliveries of a lane, in the order the events were accepted. */
     public List<Delivery> deliveries(String output, String session, int max) {
-        return jdbc.query(sql.get("outbox/lane-deliveries"), (rs, n) -> {
-            String eventId = rs.getString("event_id");
-            String event = rs.getString("event");
-            EventEnvelope envelope = event == null ? null : new EventEnvelope(eventId, session, event,
-                    json(rs.getString("data_json")), rs.getObject("received_at", OffsetDateTime.class),
-                    PayloadFormat.fromWireName(rs.getString("format")), rs.getString("source_ip"),
-                    rs.getString("body_sha256"), rs.getString("source"));
-            return new Delivery(rs.getLong("id"), eventId, rs.getInt("attempts"), envelope);
-        }, output, session, max);
+        return jdbc.query(sql.get("outbox/lane-deliveries"), this::delivery, output, session, max);
+    }
+
+    /**
+     * {@code order: none}: the first {@code max} deliveries of a lane that are due at {@code now}, in order, those
+     * still waiting for a planned retry left out.
+     */
+    public List<Delivery> dueDeliveries(String output, String session, OffsetDateTime now, int max) {
+        return jdbc.query(sql.get("outbox/lane-due-deliveries"), this::delivery, output, session, now, max);
+    }
+
+    private Delivery delivery(ResultSet rs, int n) throws SQLException {
+        String eventId = rs.getString("event_id");
+        String event = rs.getString("event");
+        EventEnvelope envelope = event == null ? null : new EventEnvelope(eventId, rs.getString("session_id"), event,
+                json(rs.getString("data_json")), rs.getObject("received_at", OffsetDateTime.class),
+                PayloadFormat.fromWireName(rs.getString("format")), rs.getString("source_ip"),
+                rs.getString("body_sha256"), rs.getString("source"));
+        return new Delivery(rs.getLong("id"), eventId, rs.getInt("attempts"),
+                rs.getObject("next_attempt_at", OffsetDateTime.class), envelope);
     }
 
     /** The output took these deliveries. */
@@ -197,9 +234,9 @@ public class Outbox {
         jdbc.batchUpdate(sql.get("outbox/delivered"), args);
     }
 
-    /** A failed attempt that will be retried: its count and error stay on the row. */
-    public void failedAttempt(long id, int attempts, String error) {
-        jdbc.update(sql.get("outbox/failed-attempt"), attempts, clip(error), id);
+    /** A failed attempt that will be retried at {@code nextAttemptAt}: its count, error and that time stay on the row. */
+    public void failedAttempt(long id, int attempts, String error, OffsetDateTime nextAttemptAt) {
+        jdbc.update(sql.get("outbox/failed-attempt"), attempts, clip(error), nextAttemptAt, id);
     }
 
     /**
@@ -224,6 +261,25 @@ public class Outbox {
         tx.executeWithoutResult(status -> {
             delivered(delivered);
             jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, holder);
+        });
+    }
+
+    /**
+     * {@code order: none}: marks what the lane delivered and gives it back, due again when its first waiting
+     * delivery is (a never-tried one counting as due at {@code freshDue}), or at {@code freshDue} when it is empty.
+     * The lane's row is locked before the lane is read, so a delivery added meanwhile is either read or has made
+     * the lane due itself (wake-lane.sql) after this commit.
+     */
+    public OffsetDateTime finishUnorderedLane(String output, String session, String holder, List<Long> delivered,
+            OffsetDateTime freshDue) {
+        return tx.execute(status -> {
+            delivered(delivered);
+            jdbc.queryForList(sql.get("outbox/lock-lane"), output, session);
+            OffsetDateTime next = jdbc.queryForObject(sql.get("outbox/lane-next-due"), OffsetDateTime.class, freshDue,
+                    output, session);
+            OffsetDateTime due = next == null ? freshDue : next;
+            jdbc.update(sql.get("outbox/release-lane"), due, output, session, holder);
+            return due;
         });
     }
 

@@ -214,11 +214,11 @@ final class ConfigurationDoc {
         Map<String, String> out = new LinkedHashMap<>();
         String source = read(Path.of("src/main/java/dev/wagateway/outputs/Outputs.java"));
         for (var entry : List.of(Map.entry("http", Outputs.Http.class), Map.entry("custom", Outputs.Custom.class))) {
-            String body = classBody(source, entry.getValue().getSimpleName());
-            for (Field f : entry.getValue().getDeclaredFields()) {
+            for (Field f : fields(entry.getValue())) {
                 if (Modifier.isStatic(f.getModifiers())) {
                     continue;
                 }
+                String body = classBody(source, f.getDeclaringClass().getSimpleName());
                 Matcher m = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*private [^;]*\\b" + f.getName() + "\\b",
                         Pattern.DOTALL).matcher(body);
                 String doc = m.find() ? clean(m.group(1).replaceAll("(?m)^\\s*\\*", " ")) : "";
@@ -231,7 +231,7 @@ final class ConfigurationDoc {
     private static String mapEntryDefault(String key) {
         Object instance = key.startsWith("gateway.outputs.http.") ? new Outputs.Http() : new Outputs.Custom();
         String name = key.substring(key.lastIndexOf('.') + 1);
-        for (Field f : instance.getClass().getDeclaredFields()) {
+        for (Field f : fields(instance.getClass())) {
             if (kebab(f.getName()).equals(name)) {
                 try {
                     f.setAccessible(true);
@@ -245,8 +245,18 @@ final class ConfigurationDoc {
         return null;
     }
 
+    /** The class's fields and those it inherits (Outputs.PerOutput's, which every output has). */
+    private static List<Field> fields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            fields.addAll(List.of(c.getDeclaredFields()));
+        }
+        return fields;
+    }
+
     private static String classBody(String source, String simpleName) {
-        int start = source.indexOf("public static class " + simpleName + " {");
+        Matcher opening = Pattern.compile("public (abstract )?static class " + simpleName + "\\b").matcher(source);
+        int start = opening.find() ? opening.start() : -1;
         int next = source.indexOf("public static class ", start + 1);
         return source.substring(start, next < 0 ? source.length() : next);
     }
