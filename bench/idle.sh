@@ -2,9 +2,9 @@
 # Does the webhook come back at full speed after a pause? One gateway on a fresh database: warmed up, measured for a
 # window ("before"), left idle, then measured again in windows right after one another ("after 1", "after 2", ...).
 # Prints each window's req/s and its ratio to "before"; around each window, what PostgreSQL says about wa_messages
-# (live and dead rows, the planner's reltuples, last analyze), the age of the gateway's connections, and, when
-# pg_stat_statements is loaded on the server, the top statements of the window by time (calls, ms per call, shared
-# blocks hit per call).
+# (live and dead rows, the planner's reltuples, last analyze, scans and tuples per scan of its indexes), the age of
+# the gateway's connections, and, when pg_stat_statements is loaded on the server, the top statements of the window
+# by time (calls, ms per call, shared blocks hit per call).
 #
 #   bench/idle.sh [JAR] [warmup s, 60] [idle s, 300] [window s, 20] [after windows, 3] [concurrency, 64]
 # env: those of bench/common.sh; BENCH_GATEWAY_ARGS (extra gateway arguments, e.g. --gateway.retention.vacuum=false)
@@ -36,6 +36,11 @@ state() { # what PostgreSQL says about the table acks update, and the gateway's 
               || ' relpages=' || c.relpages || ' analyzed=' || COALESCE(to_char(GREATEST(last_analyze, last_autoanalyze), 'HH24:MI:SS'), 'never')
               || ' vacuumed=' || COALESCE(to_char(GREATEST(last_vacuum, last_autovacuum), 'HH24:MI:SS'), 'never')
        FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid WHERE t.relname = 'wa_messages'"
+  # which index the statements on wa_messages use, cumulative: scans and index tuples read per scan (issue 22: the
+  # acks' update read a session's every row through an index of session_id alone)
+  q "SELECT 'wa_messages indexes: ' || string_agg(replace(indexrelname, 'wa_messages_', '') || '=' || idx_scan || '/'
+              || CASE WHEN idx_scan > 0 THEN round(idx_tup_read::numeric / idx_scan, 1) ELSE 0 END, ' ' ORDER BY indexrelname)
+       FROM pg_stat_user_indexes WHERE relname = 'wa_messages'"
   q "SELECT 'connections=' || count(*) || ' oldest=' || COALESCE(max(round(extract(epoch FROM now() - backend_start))), 0)
               || 's youngest=' || COALESCE(min(round(extract(epoch FROM now() - backend_start))), 0) || 's'
        FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"

@@ -19,13 +19,18 @@ class RetentionProperties {
     /**
      * PostgreSQL: the tables churned at the event rate (outbox, lanes, sessions, rate-limit buckets) are vacuumed
      * every {@code vacuumInterval} when they hold at least {@code vacuumDeadRows} dead rows (store.TableVacuum,
-     * routes/housekeeping.yaml); false leaves them to the server's autovacuum.
+     * routes/housekeeping.yaml); false leaves them, and the analyze of the growing tables, to the server's autovacuum.
      */
     private boolean vacuum = true;
     /** TABLE_VACUUM_INTERVAL: how often those tables are checked. */
     private Duration vacuumInterval = Duration.ofSeconds(10);
     /** A table is vacuumed once it holds at least this many dead rows. */
     private long vacuumDeadRows = 1000;
+    /**
+     * PostgreSQL: the growing tables (messages, events, calls, media, sessions, ...) holding at least this many rows
+     * are analyzed by the same job when they never were, or have since doubled or halved (sql/postgresql/analyze).
+     */
+    private long analyzeMinRows = 1000;
 
     public boolean isVacuum() { return vacuum; }
     public void setVacuum(boolean vacuum) { this.vacuum = vacuum; }
@@ -33,6 +38,8 @@ class RetentionProperties {
     public void setVacuumInterval(Duration vacuumInterval) { this.vacuumInterval = vacuumInterval; }
     public long getVacuumDeadRows() { return vacuumDeadRows; }
     public void setVacuumDeadRows(long vacuumDeadRows) { this.vacuumDeadRows = vacuumDeadRows; }
+    public long getAnalyzeMinRows() { return analyzeMinRows; }
+    public void setAnalyzeMinRows(long analyzeMinRows) { this.analyzeMinRows = analyzeMinRows; }
 
     public int getArchiveDays() { return archiveDays; }
     public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }

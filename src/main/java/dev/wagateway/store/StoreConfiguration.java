@@ -111,6 +111,7 @@ class StoreConfiguration {
     @Bean
     TableVacuum tableVacuum(JdbcTemplate jdbc, SqlCatalog sql, StoreProperties store, RetentionProperties retention,
             JobLock lock) {
-        return new TableVacuum(jdbc, sql, store.onPostgres(), retention.getVacuumDeadRows(), lock);
+        return new TableVacuum(jdbc, sql, store.onPostgres(), retention.getVacuumDeadRows(),
+                retention.getAnalyzeMinRows(), lock);
     }
 }
