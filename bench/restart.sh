@@ -8,7 +8,8 @@
 #   socket  the listening socket outlives the process (systemd's StandardInput=socket, deploy/systemd; here the
 #           test's socket holder, src/test/resources/ops/socket_holder.py, stands in for systemd): connections
 #           made while it restarts wait in the kernel's backlog for the next process
-#   ha      two gateways behind HAProxy restarted one at a time (bench/ha.sh's full run, same sender and rate)
+#   ha      two gateways behind HAProxy restarted one at a time (bench/ha.sh's full run, same sender and rate;
+#           its gateways run plain java -jar)
 # Per arrangement: sent, acknowledged (200), stored, lost (acknowledged but not stored: must be 0, else exit 1),
 # unanswered (no HTTP answer: refused, reset, timed out) and non-2xx, and both split by the restart they fell in.
 #
@@ -238,7 +239,7 @@ for a in "${arrangements[@]}"; do
 done
 
 echo
-echo "== bench/restart.sh: $senders never-retrying senders, ${pause_ms} ms pause each, restarts by tools/gateway on $("$GATEWAY_JAVA" -version 2>&1 | head -1)"
+echo "== bench/restart.sh: $senders never-retrying senders, ${pause_ms} ms pause each; plain and socket restarted by tools/gateway on $("$GATEWAY_JAVA" -version 2>&1 | head -1), ha by bench/ha.sh (java -jar)"
 cat "$results"
 if (( failed )); then
   echo "FAIL: an acknowledged event was not stored (or bench/ha.sh failed)" >&2
