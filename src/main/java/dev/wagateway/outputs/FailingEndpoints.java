@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -209,30 +210,37 @@ public class FailingEndpoints {
             log.warn("output mail disabled: no e-mail alert sent, the mail output is the one that fails");
             return;
         }
-        alerts.execute(() -> {
-            long waiting = -1;
-            try {
-                Outbox.Backlog backlog = outbox.backlog().get(d.output());
-                waiting = backlog == null ? 0 : backlog.waiting();
-            } catch (RuntimeException e) {
-                // The count is a courtesy: the alert goes without it.
-            }
-            Exchange exchange = new DefaultExchange(camel);
-            exchange.setProperty(DISABLED, new Disabled(d.output(), d.after(), d.failingSince(), d.disabledAt(),
-                    d.lastError(), waiting));
-            try {
-                producer.send(ALERT_ROUTE, exchange);
-            } catch (RuntimeException e) {
-                exchange.setException(e);
-            }
-            if (exchange.getException() != null) {
-                log.error("output {} disabled: the e-mail alert could not be sent: {}", d.output(),
-                        OutputDelivery.describe(exchange.getException()));
-            } else {
-                log.info("output {} disabled: e-mail alert sent to {}", d.output(), String.join(",",
-                        catalog.config().getMail().getTo()));
-            }
-        });
+        try {
+            alerts.execute(() -> send(d));
+        } catch (RejectedExecutionException e) {
+            log.warn("output {} disabled while the gateway stops: no e-mail alert sent", d.output());
+        }
+    }
+
+    /** On the alert thread: the backlog count, then the mail through the alert route. */
+    private void send(Disabled d) {
+        long waiting = -1;
+        try {
+            Outbox.Backlog backlog = outbox.backlog().get(d.output());
+            waiting = backlog == null ? 0 : backlog.waiting();
+        } catch (RuntimeException e) {
+            // The count is a courtesy: the alert goes without it.
+        }
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(DISABLED, new Disabled(d.output(), d.after(), d.failingSince(), d.disabledAt(),
+                d.lastError(), waiting));
+        try {
+            producer.send(ALERT_ROUTE, exchange);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+        }
+        if (exchange.getException() != null) {
+            log.error("output {} disabled: the e-mail alert could not be sent: {}", d.output(),
+                    OutputDelivery.describe(exchange.getException()));
+        } else {
+            log.info("output {} disabled: e-mail alert sent to {}", d.output(), String.join(",",
+                    catalog.config().getMail().getTo()));
+        }
     }
 
     /** On stop: an alert being sent may finish; no new one starts. */

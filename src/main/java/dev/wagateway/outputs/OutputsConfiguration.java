@@ -45,8 +45,9 @@ class OutputsConfiguration {
     }
 
     @Bean
-    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox) {
-        return new OutputStats(catalog, routes, meters, outbox);
+    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox,
+            FailingEndpoints failing) {
+        return new OutputStats(catalog, routes, meters, outbox, failing);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -34,8 +35,9 @@ import dev.wagateway.support.WebhookClient;
  * (GreenMail): an output that failed every attempt for its {@code disable-after} (2 s here) is disabled; while it
  * is, nothing reaches the endpoint, its deliveries (also those accepted meanwhile) wait in the outbox and none is
  * dead-lettered, the API shows it disabled with since when and why, and an alert mail arrives. The state is in the
- * database: a gateway started again on it finds the output still disabled. The admin call enables it, and the
- * backlog is delivered, each session's events in the order they were accepted.
+ * database: a gateway started again on it, and a second instance beside it, find the output still disabled. The
+ * admin call on one enables it on both, and the backlog is delivered, each session's events in the order they were
+ * accepted.
  */
 class FailingEndpointIT {
 
@@ -48,7 +50,8 @@ class FailingEndpointIT {
     private GreenMail smtp;
     private String database;
     private JdbcTemplate db;
-    private ConfigurableApplicationContext gateway;
+    /** The gateways running on the test's database, in this JVM. */
+    private final List<ConfigurableApplicationContext> gateways = new ArrayList<>();
 
     @BeforeEach
     void endpointMailAndDatabase() throws Exception {
@@ -62,15 +65,25 @@ class FailingEndpointIT {
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+        gateways.forEach(ConfigurableApplicationContext::close);
         endpoint.close();
         smtp.stop();
     }
 
+    /** A gateway on the test's database, on a free port; several at once share its outbox like instances do. */
     private WebhookClient start() {
-        List<String> args = new ArrayList<>(TestPostgres.gatewayArguments(database));
+        return run(TestPostgres.gatewayArguments(database));
+    }
+
+    /** The same on the embedded database (H2, a fresh file), read through the gateway's own connection pool. */
+    private WebhookClient startEmbedded() {
+        WebhookClient client = run(List.of("--gateway.data-dir=target/failing-endpoint-h2/" + UUID.randomUUID()));
+        db = gateways.get(gateways.size() - 1).getBean(JdbcTemplate.class);
+        return client;
+    }
+
+    private WebhookClient run(List<String> store) {
+        List<String> args = new ArrayList<>(store);
         args.addAll(List.of("--server.port=0", "--gateway.api.admin-key=" + ADMIN_KEY,
                 "--gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
                 "--gateway.rate-limit.trusted-per-minute=100000",
@@ -86,7 +99,9 @@ class FailingEndpointIT {
                 "--gateway.outputs.mail.to=ops@example.com", "--gateway.outputs.mail.from=gateway@example.com",
                 "--gateway.outputs.mail.smtp-host=127.0.0.1",
                 "--gateway.outputs.mail.smtp-port=" + smtp.getSmtp().getPort()));
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
+        ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
+                .run(args.toArray(String[]::new));
+        gateways.add(gateway);
         return new WebhookClient(gateway.getEnvironment().getProperty("local.server.port", Integer.class));
     }
 
@@ -112,10 +127,15 @@ class FailingEndpointIT {
         return db.queryForObject(sql, Long.class);
     }
 
-    @Test
-    void disabledAfterFailingForItsWindowAlertedKeptAcrossARestartAndEnabledWithItsBacklogInOrder() throws Exception {
-        WebhookClient client = start();
-        Map<String, List<String>> accepted = new LinkedHashMap<>();
+    /** Events of three sessions, accepted in order, by session. */
+    private final Map<String, List<String>> accepted = new LinkedHashMap<>();
+
+    /**
+     * Posts three events per session to a failing endpoint, waits for the output to be disabled and checks it:
+     * the API, the alert, and that while disabled nothing is attempted, a fourth event per session waits too, and
+     * nothing is dead-lettered. Returns the API's item as the output was disabled.
+     */
+    private JsonNode disabledAfterItsWindow(WebhookClient client) throws Exception {
         SESSIONS.forEach(s -> accepted.put(s, new ArrayList<>()));
         for (int i = 1; i <= 3; i++) {
             for (String s : SESSIONS) {
@@ -161,25 +181,11 @@ class FailingEndpointIT {
         assertThat(count("SELECT count(*) FROM wa_outbox WHERE output = 'http-crm'")).isEqualTo(12);
         assertThat(count("SELECT count(*) FROM wa_dead_letters")).isZero();
         assertThat(crm(client).path("backlog").asLong()).isEqualTo(12);
+        return off;
+    }
 
-        // Kept in the database: a gateway started again on it still holds the output off.
-        gateway.close();
-        gateway = null;
-        WebhookClient restarted = start();
-        assertThat(crm(restarted).path("state").asText()).isEqualTo("disabled");
-        assertThat(crm(restarted).path("disabledAt").asText()).isEqualTo(off.path("disabledAt").asText());
-        Thread.sleep(2000);
-        assertThat(endpoint.requests()).as("nor after the restart").isEqualTo(requests);
-
-        // Only an admin enables it, and a browser's request only from the console.
-        assertThat(restarted.post("/api/whatsapp/outputs/http-crm/enable", "", Map.of()).status()).isEqualTo(401);
-        assertThat(restarted.post("/api/whatsapp/outputs/http-nothing/enable", "", ADMIN).status()).isEqualTo(404);
-        endpoint.mode(FakeEndpoint.Mode.UP);
-        WebhookClient.Response enabled = restarted.post("/api/whatsapp/outputs/http-crm/enable", "", ADMIN);
-        assertThat(enabled.status()).isEqualTo(200);
-        assertThat(enabled.json().path("wasDisabled").asBoolean()).isTrue();
-        assertThat(enabled.json().path("state").asText()).isEqualTo("enabled");
-
+    /** The endpoint healthy, the output enabled: every session's events arrive once, in the order accepted. */
+    private void backlogDeliveredInOrder() throws Exception {
         Await.until(Duration.ofSeconds(15), () -> endpoint.accepted().size() >= 12, "the backlog delivered");
         Await.until(Duration.ofSeconds(5), () -> count("SELECT count(*) FROM wa_outbox") == 0, "the outbox empty");
         Map<String, List<String>> delivered = new LinkedHashMap<>();
@@ -190,8 +196,38 @@ class FailingEndpointIT {
         }
         assertThat(delivered).as("each session's events once, in the order they were accepted").isEqualTo(accepted);
         assertThat(count("SELECT count(*) FROM wa_dead_letters")).isZero();
+    }
 
-        JsonNode on = crm(restarted);
+    @Test
+    void disabledAfterFailingForItsWindowAlertedKeptAcrossARestartAndEnabledWithItsBacklogInOrder() throws Exception {
+        JsonNode off = disabledAfterItsWindow(start());
+        int requests = endpoint.requests();
+
+        // Kept in the database: the gateway started again on it, and a second instance beside it, hold the output off.
+        gateways.remove(0).close();
+        WebhookClient restarted = start();
+        WebhookClient second = start();
+        for (WebhookClient instance : List.of(restarted, second)) {
+            assertThat(crm(instance).path("state").asText()).isEqualTo("disabled");
+            assertThat(crm(instance).path("disabledAt").asText()).isEqualTo(off.path("disabledAt").asText());
+        }
+        Thread.sleep(2000);
+        assertThat(endpoint.requests()).as("nor after the restart, on either instance").isEqualTo(requests);
+
+        // Only an admin enables it, and a browser's request only from the console.
+        assertThat(restarted.post("/api/whatsapp/outputs/http-crm/enable", "", Map.of()).status()).isEqualTo(401);
+        assertThat(restarted.post("/api/whatsapp/outputs/http-nothing/enable", "", ADMIN).status()).isEqualTo(404);
+        endpoint.mode(FakeEndpoint.Mode.UP);
+        // Enabled on one instance, for both: they share the lanes, each session's events in order all the same.
+        WebhookClient.Response enabled = second.post("/api/whatsapp/outputs/http-crm/enable", "", ADMIN);
+        assertThat(enabled.status()).isEqualTo(200);
+        assertThat(enabled.json().path("wasDisabled").asBoolean()).isTrue();
+        assertThat(enabled.json().path("state").asText()).isEqualTo("enabled");
+
+        backlogDeliveredInOrder();
+
+        assertThat(crm(restarted).path("state").asText()).as("the other instance's view").isEqualTo("enabled");
+        JsonNode on = crm(second);
         assertThat(on.path("state").asText()).isEqualTo("enabled");
         assertThat(on.path("disabledAt").isNull()).isTrue();
         assertThat(on.path("failingSince").isNull()).as("the clock reset, and stopped by the successes").isTrue();
@@ -203,5 +239,18 @@ class FailingEndpointIT {
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("wasDisabled").asBoolean()).isFalse();
         assertThat(smtp.getReceivedMessages()).as("one alert in all").hasSize(1);
+    }
+
+    /** The embedded database runs the same statements (output-health/*, the claim, the enable's resets). */
+    @Test
+    void onTheEmbeddedDatabaseToo() throws Exception {
+        WebhookClient client = startEmbedded();
+        disabledAfterItsWindow(client);
+        endpoint.mode(FakeEndpoint.Mode.UP);
+        WebhookClient.Response enabled = client.post("/api/whatsapp/outputs/http-crm/enable", "", ADMIN);
+        assertThat(enabled.status()).isEqualTo(200);
+        assertThat(enabled.json().path("wasDisabled").asBoolean()).isTrue();
+        backlogDeliveredInOrder();
+        assertThat(crm(client).path("state").asText()).isEqualTo("enabled");
     }
 }
