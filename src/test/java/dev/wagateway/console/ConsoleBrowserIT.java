@@ -147,6 +147,13 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
         }
     }
 
+    /** The text of what the selector finds now, "" when nothing: read in one script run, so never stale. */
+    private String text(String selector) {
+        Object text = browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+                selector);
+        return String.valueOf(text);
+    }
+
     private void post(String body) {
         assertThat(client.post("/api/whatsapp/webhook", body, Map.of("x-api-key", WA_KEY)).status()).isEqualTo(200);
     }
@@ -292,23 +299,23 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
                 + "disabled_reason = 'every attempt failed for 5d (since ...); last error: status 500' WHERE output = 'http-crm'");
         // The workers' view of the state is at most a second old; from then on nothing of http-crm is claimed.
         Thread.sleep(1200);
-        String held = Samples.forSession("message", "toko-medan").replace("3EB0C767D71D3A5F0A1B", "3EB0HELD");
+        String held = Samples.forSession("message", "toko-padang").replace("3EB0C767D71D3A5F0A1B", "3EB0HELD");
         post(held);
         open("outputs");
-        By row = By.cssSelector("#outputs-table tr[data-output='http-crm']");
-        waitFor("the output shown disabled with its Enable button", () -> browser.findElement(row).getText().contains("disabled")
-                && !browser.findElement(row).findElements(By.cssSelector("button.enable")).isEmpty());
-        assertThat(browser.findElement(row).findElement(By.cssSelector("td.state")).getAttribute("title"))
-                .startsWith("every attempt failed for 5d");
+        // The table is drawn again every 2 s: each look reads the row afresh, in one script run.
+        String row = "#outputs-table tr[data-output='http-crm']";
+        waitFor("the output shown disabled with its Enable button", () -> text(row).contains("disabled")
+                && text(row + " button.enable").equals("Enable"));
+        assertThat(browser.executeScript("return document.querySelector(arguments[0]).title", row + " td.state"))
+                .asString().startsWith("every attempt failed for 5d");
         assertThat(crm.accepted()).noneMatch(r -> r.body().contains("3EB0HELD"));
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE output = 'http-crm' AND session_id = 'toko-medan'",
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE output = 'http-crm' AND session_id = 'toko-padang'",
                 Long.class)).isEqualTo(1);
 
-        browser.findElement(row).findElement(By.cssSelector("button.enable")).click();
-        waitFor("the result shown", () -> browser.findElement(By.id("output-result")).getText()
-                .equals("http-crm enabled: 1 waiting deliveries go out now"));
-        waitFor("the output shown enabled, without the button", () -> browser.findElement(row).getText().contains("enabled")
-                && browser.findElement(row).findElements(By.cssSelector("button.enable")).isEmpty());
+        browser.executeScript("document.querySelector(arguments[0]).click()", row + " button.enable");
+        waitFor("the result shown", () -> text("#output-result").matches("http-crm enabled: [0-9]+ waiting deliveries go out now"));
+        waitFor("the output shown enabled, without the button", () -> text(row).contains("enabled")
+                && text(row + " button.enable").isEmpty());
         Await.until(Duration.ofSeconds(10), () -> crm.accepted().stream().anyMatch(r -> r.body().contains("3EB0HELD")),
                 "the held delivery sent");
         assertNoReload();
