@@ -84,11 +84,11 @@ class OutputsApi {
      */
     public void enable(Exchange exchange) {
         String name = ApiSupport.pathParameter(exchange, "output", "invalid_output");
-        boolean was = failing.enable(name)
+        OutputHealth.Enabled enabled = failing.enable(name)
                 .orElseThrow(() -> ApiError.notFound("output_not_found", "no such output is configured"));
         ApiSupport.writeJson(exchange, 200, ApiSupport.mapper.createObjectNode().put("success", true)
-                .put("output", name).put("state", "enabled").put("wasDisabled", was)
-                .put("backlog", stats.backlog(name).waiting()));
+                .put("output", name).put("state", "enabled").put("wasDisabled", enabled.wasDisabled())
+                .put("backlog", enabled.waiting()));
     }
 
     private static void time(ObjectNode item, String field, OffsetDateTime at) {

@@ -165,19 +165,19 @@ public class FailingEndpoints {
 
     /**
      * The admin's call: the output is on again, its clock starts from nothing, and its waiting deliveries are due
-     * now (their attempts not counted). Empty when there is no such output; else whether it was disabled.
+     * now (their attempts not counted). Empty when there is no such output.
      */
-    public Optional<Boolean> enable(String output) {
+    public Optional<OutputHealth.Enabled> enable(String output) {
         if (catalog.byName(output).isEmpty()) {
             return Optional.empty();
         }
-        boolean was = health.enable(output, OffsetDateTime.now());
+        OutputHealth.Enabled enabled = health.enable(output, OffsetDateTime.now());
         markDisabled(output, false);
-        if (was) {
-            log.info("output {} enabled again: its waiting deliveries go out now", output);
+        if (enabled.wasDisabled()) {
+            log.info("output {} enabled again: its {} waiting deliveries go out now", output, enabled.waiting());
         }
         enabledListeners.forEach(l -> l.accept(output));
-        return Optional.of(was);
+        return Optional.of(enabled);
     }
 
     /** Every output's clock and state, from the database (the same on every instance). */

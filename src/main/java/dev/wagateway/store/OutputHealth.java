@@ -83,21 +83,25 @@ public class OutputHealth {
         return jdbc.update(sql.get("output-health/disable"), at, clip(reason), output, failingSince) == 1;
     }
 
+    /** What an enable did: whether the output was disabled, and how many of its deliveries wait (now going out). */
+    public record Enabled(boolean wasDisabled, long waiting) {
+    }
+
     /**
      * Enables the output again and stops its clock; in the same commit its waiting deliveries lose their counted
      * attempts and planned retries, and its lanes become due now, so the backlog goes out at once, each session in
-     * order. True when it was disabled.
+     * order.
      */
-    public boolean enable(String output, OffsetDateTime at) {
-        Boolean was = tx.execute(status -> {
+    public Enabled enable(String output, OffsetDateTime at) {
+        return tx.execute(status -> {
             List<OffsetDateTime> disabledAt = jdbc.query(sql.get("output-health/failing-since"),
                     (rs, n) -> rs.getObject("disabled_at", OffsetDateTime.class), output);
             jdbc.update(sql.get("output-health/enable"), output);
             jdbc.update(sql.get("outbox/reset-attempts"), output);
             jdbc.update(sql.get("outbox/lanes-due-now"), at, output, at);
-            return !disabledAt.isEmpty() && disabledAt.get(0) != null;
+            Long waiting = jdbc.queryForObject(sql.get("outbox/output-waiting"), Long.class, output);
+            return new Enabled(!disabledAt.isEmpty() && disabledAt.get(0) != null, waiting == null ? 0 : waiting);
         });
-        return Boolean.TRUE.equals(was);
     }
 
     /** The outputs disabled now. */

@@ -223,6 +223,7 @@ class FailingEndpointIT {
         assertThat(enabled.status()).isEqualTo(200);
         assertThat(enabled.json().path("wasDisabled").asBoolean()).isTrue();
         assertThat(enabled.json().path("state").asText()).isEqualTo("enabled");
+        assertThat(enabled.json().path("backlog").asLong()).as("what now goes out").isEqualTo(12);
 
         backlogDeliveredInOrder();
 
