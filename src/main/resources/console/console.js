@@ -292,6 +292,8 @@
     const rows = outputs.items.map((o) => el('tr', { 'data-output': o.name },
       el('td', null, o.name),
       el('td', null, o.type),
+      el('td', { class: 'state', title: o.state === 'disabled' ? (o.disabledReason || '') : (o.lastError ? 'last error: ' + o.lastError : '') },
+        badge(o.state), o.state === 'disabled' ? ' since ' + time(o.disabledAt) : (o.failingSince ? ' failing since ' + time(o.failingSince) : '')),
       el('td', null, badge(o.circuit)),
       el('td', { class: 'num' }, o.sent),
       el('td', { class: 'num' }, o.failedAttempts),
@@ -299,8 +301,10 @@
       el('td', { class: 'num' }, o.pendingDeadLetters),
       el('td', { class: 'num' }, o.backlog),
       el('td', { title: o.oldestWaiting || '' }, o.oldestWaiting ? time(o.oldestWaiting) + ' (' + ago(o.oldestWaiting) + ')' : '-'),
-      el('td', null, o.pendingDeadLetters > 0
-        ? el('button', { type: 'button', class: 'replay-all', onclick: () => replayAll(o.name) }, 'Replay all') : '')));
+      el('td', null, o.state === 'disabled'
+        ? el('button', { type: 'button', class: 'enable', onclick: () => enableOutput(o.name) }, 'Enable') : '',
+        o.pendingDeadLetters > 0
+          ? el('button', { type: 'button', class: 'replay-all', onclick: () => replayAll(o.name) }, 'Replay all') : '')));
     $('outputs-table').tBodies[0].replaceChildren(...rows);
     $('outputs-empty').hidden = rows.length > 0;
 
@@ -329,6 +333,21 @@
       replayResult('Delivered: dead letter ' + id + ' is resolved', true);
     } catch (e) {
       replayResult('Failed again: ' + id + ' stays pending (' + e.message + ')', false);
+    }
+    await refreshOutputs();
+  }
+
+  // An output disabled for failing: on again, its waiting deliveries go out in order.
+  async function enableOutput(output) {
+    const out = $('output-result');
+    out.textContent = 'Enabling ' + output + '…';
+    out.className = 'good';
+    try {
+      const r = await api(API + '/outputs/' + encodeURIComponent(output) + '/enable', 'POST');
+      out.textContent = output + ' enabled: ' + r.backlog + ' waiting deliveries go out now';
+    } catch (e) {
+      out.textContent = 'Enabling ' + output + ' failed: ' + e.message;
+      out.className = 'bad';
     }
     await refreshOutputs();
   }

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.wagateway.events.QrRenderer;
 import dev.wagateway.events.sources.SourceMapper;
 import dev.wagateway.outputs.DeadLetterReplayer;
+import dev.wagateway.outputs.FailingEndpoints;
 import dev.wagateway.outputs.OutputCatalog;
 import dev.wagateway.outputs.OutputDefinition;
 import dev.wagateway.outputs.OutputStats;
@@ -87,8 +88,8 @@ class ApiConfiguration {
     }
 
     @Bean
-    OutputsApi outputsApi(OutputCatalog catalog, OutputStats stats, DeadLetters deadLetters) {
-        return new OutputsApi(catalog, stats, deadLetters);
+    OutputsApi outputsApi(OutputCatalog catalog, OutputStats stats, DeadLetters deadLetters, FailingEndpoints failing) {
+        return new OutputsApi(catalog, stats, deadLetters, failing);
     }
 
     @Bean
@@ -96,7 +97,7 @@ class ApiConfiguration {
         return new DeadLetterApi(deadLetters, replayer, api.getDefaultPageSize(), api.getMaxPageSize());
     }
 
-    /** State-changing admin requests from a browser must come from the console (replay, start a session). */
+    /** State-changing admin requests from a browser must come from the console (replay, enable, start a session). */
     @Bean
     CrossSiteGuard crossSiteGuard() {
         return new CrossSiteGuard();

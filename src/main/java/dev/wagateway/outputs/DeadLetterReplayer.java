@@ -21,10 +21,12 @@ public class DeadLetterReplayer {
     private final OutputDelivery delivery;
     private final OutputStats stats;
     private final JobLock lock;
+    private final FailingEndpoints failing;
 
     public DeadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
-            JobLock lock) {
+            JobLock lock, FailingEndpoints failing) {
         this.deadLetters = deadLetters;
+        this.failing = failing;
         this.lock = lock;
         this.catalog = catalog;
         this.delivery = delivery;
@@ -42,8 +44,16 @@ public class DeadLetterReplayer {
     public record Summary(int attempted, int delivered, int failed) {
     }
 
+    /** The scheduled retry passed over it: its output is disabled for failing. */
+    private static final Outcome SKIPPED = new Outcome("", "pending", "output disabled");
+
     /** Replays one dead letter; null when there is none with that id. */
     public Outcome replay(String id) {
+        return replay(id, false);
+    }
+
+    /** {@code skipDisabled}: not when its output is disabled for failing ({@link #SKIPPED}). */
+    private Outcome replay(String id, boolean skipDisabled) {
         Map<String, Object> row = deadLetters.find(id).orElse(null);
         if (row == null) {
             return null;
@@ -55,6 +65,9 @@ public class DeadLetterReplayer {
         OutputDefinition output = catalog.byName(outputName).orElse(null);
         if (output == null) {
             return new Outcome(id, "pending", "output " + outputName + " is not configured");
+        }
+        if (skipDisabled && failing.disabled(outputName)) {
+            return SKIPPED;
         }
         EventEnvelope envelope = EnvelopeJson.read((String) row.get("envelope_json"));
         int retries = catalog.config().getDelivery().getRetries();
@@ -79,10 +92,17 @@ public class DeadLetterReplayer {
 
     /** Replays the pending dead letters of one output (or all) created within [from, to), oldest first. */
     public Summary replayPending(String output, OffsetDateTime from, OffsetDateTime to, int limit) {
+        return replayPending(output, from, to, limit, false);
+    }
+
+    private Summary replayPending(String output, OffsetDateTime from, OffsetDateTime to, int limit, boolean skipDisabled) {
         int delivered = 0;
         int failed = 0;
         for (String id : deadLetters.pendingIds(output, from, to, limit)) {
-            Outcome outcome = replay(id);
+            Outcome outcome = replay(id, skipDisabled);
+            if (outcome == SKIPPED) {
+                continue;
+            }
             if (outcome != null && outcome.delivered()) {
                 delivered++;
             } else {
@@ -95,10 +115,12 @@ public class DeadLetterReplayer {
     /**
      * For the scheduled retry route, which every instance runs: one replays at a time, so no dead letter is sent
      * twice by two instances retrying it at once. Another instance's run in progress means nothing to do here.
+     * An output disabled for failing is passed over: nothing is sent to it until an admin enables it (a replay
+     * asked for by hand still goes).
      */
     public Summary retryPending() {
         return lock.runAlone("dead-letter-auto-retry",
-                () -> replayPending(null, null, null, catalog.config().getDeadLetters().getAutoRetryBatch()))
+                () -> replayPending(null, null, null, catalog.config().getDeadLetters().getAutoRetryBatch(), true))
                 .orElse(new Summary(0, 0, 0));
     }
 

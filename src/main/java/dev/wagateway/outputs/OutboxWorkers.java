@@ -28,7 +28,8 @@ import dev.wagateway.store.Outbox;
  * retries are spent, then dead-lettered, and the lane goes on with the next event. Its next try's time is kept on
  * its row, and no attempt is made before it. Under {@code order: session} (the default) the lane waits for it, so
  * the session's order holds; under {@code order: none} the lane goes on with the session's later events. While the
- * output's circuit is open nothing is attempted and nothing is counted: the lanes wait for it. Work starts once the application is ready (the
+ * output's circuit is open nothing is attempted and nothing is counted: the lanes wait for it; while it is disabled
+ * for failing ({@link FailingEndpoints}) no lane of it is claimed, and a lane in flight stops. Work starts once the application is ready (the
  * delivery routes exist) and, on a graceful stop, each lane finishes the attempt it is making and is handed back:
  * nothing delivered twice, nothing left behind. After a crash the dead instance's lanes are taken back within about
  * a second ({@link Outbox#takeBackDeadLeases}, every {@link #TAKEOVER_INTERVAL_MILLIS} and once at start, so a
@@ -44,6 +45,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     private final OutputCatalog catalog;
     private final OutputDelivery delivery;
     private final OutputStats stats;
+    private final FailingEndpoints failing;
     private final Settings settings;
     private final RetryPolicy defaultRetry;
     private final List<OutputWorker> workers = new ArrayList<>();
@@ -75,8 +77,10 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     static final long TAKEOVER_INTERVAL_MILLIS = 1000;
     private ScheduledExecutorService takeover;
 
-    public OutboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats, Settings settings) {
+    public OutboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
+            FailingEndpoints failing, Settings settings) {
         this.outbox = outbox;
+        this.failing = failing;
         this.catalog = catalog;
         this.delivery = delivery;
         this.stats = stats;
@@ -98,12 +102,15 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
             }
             // Before the first claim: the lanes the process this one replaces held when it died go back now.
             takeBack();
+            failing.start();
             for (OutputDefinition output : catalog.all()) {
                 OutputWorker worker = new OutputWorker(output);
                 workers.add(worker);
                 worker.start();
             }
             outbox.onAdded(() -> workers.forEach(OutputWorker::wake));
+            failing.onEnabled(name -> workers.stream().filter(w -> w.output.name().equals(name))
+                    .forEach(OutputWorker::wake));
             takeover = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "outbox-takeover");
                 t.setDaemon(true);
@@ -136,6 +143,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
             if (takeover != null) {
                 takeover.shutdownNow();
             }
+            failing.stop();
             workers.forEach(OutputWorker::stopClaiming);
             // One deadline for all outputs: each lane ends its current attempt, bounded by the attempt time limit.
             long deadline = System.nanoTime() + settings.timeout().plusSeconds(2).toNanos();
@@ -312,6 +320,13 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         fromRows = false;
                         break;
                     }
+                    if (failing.disabled(output.name())) {
+                        // Disabled (here, or by another instance within the last second): what waits stays waiting,
+                        // neither attempted nor dead-lettered, until an admin enables the output.
+                        dueAgain = OffsetDateTime.now();
+                        fromRows = false;
+                        break;
+                    }
                     Outbox.Delivery head = waiting.get(next);
                     if (ordered && notYetDue(head)) {
                         // Its planned retry has not come (the lane was due early, e.g. after a takeover): it waits,
@@ -336,6 +351,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     if (failure == null) {
                         attempt.forEach(d -> delivered.add(d.id()));
                         stats.sent(output.name(), attempt.size());
+                        failing.succeeded(output);
                         continue;
                     }
                     if (OutputDelivery.refusedByOpenCircuit(failure)) {
@@ -352,6 +368,8 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     log.debug("output {}: attempt {} of event {} ({} in the delivery) failed: {}", output.name(), attempts,
                             head.eventId(), attempt.size(), error);
                     Duration wait = retry.delayAfter(attempts, ThreadLocalRandom.current()::nextDouble);
+                    // The failure clock; true when the output has failed for its disable-after and is now off.
+                    boolean off = failing.failed(output, error);
                     if (wait == null) {
                         // Marked before the dead letters, so the lane's earlier deliveries are not sent again. Each
                         // event becomes its own dead letter, replayed on its own.
@@ -361,13 +379,16 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                             outbox.deadLetter(output.name(), d, session, attempts, error);
                             stats.deadLettered(output.name());
                         }
+                        if (off) {
+                            break;
+                        }
                         continue;
                     }
                     OffsetDateTime retryAt = OffsetDateTime.now().plus(wait);
                     for (Outbox.Delivery d : attempt) {
                         outbox.failedAttempt(d.id(), attempts, error, retryAt);
                     }
-                    if (ordered) {
+                    if (ordered || off) {
                         dueAgain = retryAt;
                         break;
                     }

@@ -156,7 +156,7 @@ public class OutputCatalog {
             }
         }
         outputs.add(new OutputDefinition(name, template, Set.copyOf(wanted), Map.copyOf(parameters), batchSize,
-                retry(setting, own), ordered(setting, own)));
+                retry(setting, own), ordered(setting, own), DisablePolicy.of(setting, own.getDisableAfter())));
     }
 
     /**

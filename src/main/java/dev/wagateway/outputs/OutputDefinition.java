@@ -8,14 +8,15 @@ import java.util.Set;
  * a custom output whose direct:deliver-<name> route is written in YAML by hand), the events it wants (empty =
  * all), the template parameters and how many of a session's events one delivery may carry (HTTP batches; 1 = one
  * event per delivery), its own retry schedule (null = the delivery defaults) and whether a waiting delivery holds
- * back its session's later ones ({@code order: session}, true) or not ({@code order: none}).
+ * back its session's later ones ({@code order: session}, true) or not ({@code order: none}), and after how long
+ * of failing every attempt it is disabled ({@code disable-after}).
  */
 public record OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters,
-        int batchSize, RetryPolicy retry, boolean ordered) {
+        int batchSize, RetryPolicy retry, boolean ordered, DisablePolicy disable) {
 
     public OutputDefinition(String name, String template, Set<String> events, Map<String, Object> parameters,
             int batchSize) {
-        this(name, template, events, parameters, batchSize, null, true);
+        this(name, template, events, parameters, batchSize, null, true, DisablePolicy.DEFAULT);
     }
 
     public OutputDefinition {

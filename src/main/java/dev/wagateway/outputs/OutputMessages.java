@@ -21,7 +21,8 @@ import dev.wagateway.shared.ExchangeProperties;
 
 /**
  * What each output sends, built from the envelope: the JSON envelope with its headers (HTTP, Kafka, RabbitMQ),
- * signed for HTTP endpoints that have a secret (X-Webhook-Signature, or the Standard Webhooks headers), and the alert e-mail (with the QR attached for qr events).
+ * signed for HTTP endpoints that have a secret (X-Webhook-Signature, or the Standard Webhooks headers), the alert
+ * e-mail (with the QR attached for qr events), and the alert that an output was disabled for failing.
  */
 class OutputMessages {
 
@@ -122,6 +123,38 @@ class OutputMessages {
                     new DataHandler(new ByteArrayDataSource(qr.png(code), "image/png")));
         }
         message.setBody(text.toString());
+    }
+
+    /**
+     * The alert that an output was disabled for failing (FailingEndpoints), to the mail output's recipients; it is
+     * sent through the mail output's attempt route, so the SMTP endpoint is set here as that route expects.
+     */
+    public void disabledAlert(Exchange exchange) {
+        FailingEndpoints.Disabled d = exchange.getProperty(FailingEndpoints.DISABLED, FailingEndpoints.Disabled.class);
+        Outputs.Mail config = catalog.config().getMail();
+        String after = DisablePolicy.describe(d.after());
+        StringBuilder text = new StringBuilder()
+                .append("Output:        ").append(d.output()).append('\n')
+                .append("Disabled at:   ").append(d.disabledAt().toInstant()).append('\n')
+                .append("Failing since: ").append(d.failingSince().toInstant()).append('\n')
+                .append("Last error:    ").append(d.lastError()).append('\n');
+        if (d.waiting() >= 0) {
+            text.append("Waiting:       ").append(d.waiting()).append(" deliveries in the outbox\n");
+        }
+        text.append("\nEvery attempt to deliver to ").append(d.output()).append(" has failed for ").append(after)
+                .append(" (its disable-after), so the gateway stopped trying. Nothing is lost: its deliveries wait in\n"
+                        + "the outbox and go out in order, each session's as accepted, once it is enabled again.\n"
+                        + "Fix the endpoint, then press Enable on the console's Outputs page, or:\n\n"
+                        + "  curl -X POST -H \"Authorization: Bearer $ADMIN_API_KEY\" "
+                        + "http://<gateway>/api/whatsapp/outputs/").append(d.output()).append("/enable\n");
+        Message message = exchange.getMessage();
+        message.setHeader("Subject", "[WhatsApp gateway] output " + d.output() + " disabled: failing for " + after);
+        message.setHeader("To", String.join(",", config.getTo()));
+        message.setHeader("From", config.getFrom());
+        message.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        message.setBody(text.toString());
+        exchange.setProperty("wagatewayOutputEndpoint",
+                catalog.byName("mail").map(m -> m.parameters().get("smtpUri")).orElseThrow());
     }
 
     private static EventEnvelope envelopeOf(Exchange exchange) {

@@ -18,8 +18,9 @@ import dev.wagateway.store.Outbox;
 
 /**
  * Each output's state for operators: circuit (closed, open, half-open), events sent, failed attempts, dead
- * letters, and its lag: deliveries waiting in the outbox and the age of the oldest. As metrics
- * (wagateway.output.*, tag output) and as the "outputs" health component, which is DOWN while any circuit is open.
+ * letters, its lag: deliveries waiting in the outbox and the age of the oldest, and whether it is disabled for
+ * failing. As metrics (wagateway.output.*, tag output) and as the "outputs" health component, which is DOWN while
+ * any circuit is open (a disabled output shows in its details; it waits for an operator, not for time).
  */
 public class OutputStats implements HealthIndicator {
 
@@ -30,12 +31,15 @@ public class OutputStats implements HealthIndicator {
     private final OutputRoutes routes;
     private final MeterRegistry meters;
     private final Outbox outbox;
+    private final FailingEndpoints failing;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile Map<String, Outbox.Backlog> backlog = Map.of();
     private volatile long backlogReadAt;
 
-    public OutputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox) {
+    public OutputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox,
+            FailingEndpoints failing) {
         this.catalog = catalog;
+        this.failing = failing;
         this.routes = routes;
         this.meters = meters;
         this.outbox = outbox;
@@ -43,6 +47,10 @@ public class OutputStats implements HealthIndicator {
             CircuitBreaker circuit = routes.circuit(output.name());
             Gauge.builder("wagateway.output.circuit.open", circuit, c -> c.getState() == CircuitBreaker.State.OPEN ? 1 : 0)
                     .tag("output", output.name()).description("1 while the output's circuit is open").register(meters);
+            Gauge.builder("wagateway.output.disabled", failing, f -> f.disabled(output.name()) ? 1 : 0)
+                    .tag("output", output.name())
+                    .description("1 while the output is disabled for failing every attempt for its disable-after")
+                    .register(meters);
             Gauge.builder("wagateway.output.backlog", this, s -> s.backlog(output.name()).waiting())
                     .tag("output", output.name()).description("deliveries waiting in the outbox").register(meters);
             Gauge.builder("wagateway.output.backlog.oldest.seconds", this, s -> s.oldestAgeSeconds(output.name()))
@@ -77,6 +85,7 @@ public class OutputStats implements HealthIndicator {
             anyOpen |= state == CircuitBreaker.State.OPEN;
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("circuit", state.name().toLowerCase().replace('_', '-'));
+            d.put("state", failing.disabled(output.name()) ? "disabled" : "enabled");
             d.put("sent", (long) counter("wagateway.output.sent", output.name()).count());
             d.put("failedAttempts", (long) counter("wagateway.output.failed", output.name()).count());
             d.put("deadLettered", (long) counter("wagateway.output.dead_lettered", output.name()).count());

@@ -37,7 +37,8 @@ public class Outputs {
 
     /**
      * What every output may set for itself, under its own name ({@code gateway.outputs.http.<name>.*},
-     * {@code gateway.outputs.kafka.*}, ...): its retries and whether a waiting delivery holds back its session.
+     * {@code gateway.outputs.kafka.*}, ...): its retries, whether a waiting delivery holds back its session, and when
+     * it is disabled for failing.
      */
     public abstract static class PerOutput {
         /**
@@ -53,7 +54,15 @@ public class Outputs {
          * (their order kept); {@code none}: they go on, and the waiting one arrives when its retry succeeds.
          */
         private String order = "session";
+        /**
+         * Disable this output once every attempt has failed for this long, from the first failure with no success
+         * after it: its deliveries then wait in the outbox, an e-mail alert goes out, and an admin enables it again
+         * (POST /api/whatsapp/outputs/{name}/enable). 0 = never.
+         */
+        private Duration disableAfter = Duration.ofDays(5);
 
+        public Duration getDisableAfter() { return disableAfter; }
+        public void setDisableAfter(Duration disableAfter) { this.disableAfter = disableAfter; }
         public List<Duration> getRetrySchedule() { return retrySchedule; }
         public void setRetrySchedule(List<Duration> retrySchedule) { this.retrySchedule = retrySchedule; }
         public double getRetryJitter() { return retryJitter; }

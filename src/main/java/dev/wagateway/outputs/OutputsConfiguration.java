@@ -18,6 +18,7 @@ import dev.wagateway.events.QrRenderer;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.JobLock;
 import dev.wagateway.store.Outbox;
+import dev.wagateway.store.OutputHealth;
 
 /** The outputs: their catalog (from gateway.outputs.*), the outbox's workers, dead-letter replays, the messages. */
 @Configuration(proxyBeanMethods = false)
@@ -44,8 +45,9 @@ class OutputsConfiguration {
     }
 
     @Bean
-    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox) {
-        return new OutputStats(catalog, routes, meters, outbox);
+    OutputStats outputStats(OutputCatalog catalog, OutputRoutes routes, MeterRegistry meters, Outbox outbox,
+            FailingEndpoints failing) {
+        return new OutputStats(catalog, routes, meters, outbox, failing);
     }
 
     @Bean
@@ -53,11 +55,18 @@ class OutputsConfiguration {
         return new OutputDelivery(camel, producer);
     }
 
+    /** Outputs that failed for their disable-after are off until an admin enables them (state in wa_output_health). */
+    @Bean
+    FailingEndpoints failingEndpoints(OutputHealth health, OutputCatalog catalog, Outbox outbox, CamelContext camel,
+            ProducerTemplate producer) {
+        return new FailingEndpoints(health, catalog, outbox, camel, producer);
+    }
+
     @Bean
     OutboxWorkers outboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
-            Outputs outputs) {
+            FailingEndpoints failing, Outputs outputs) {
         Outputs.Delivery d = outputs.getDelivery();
-        return new OutboxWorkers(outbox, catalog, delivery, stats, new OutboxWorkers.Settings(d.getConsumers(),
+        return new OutboxWorkers(outbox, catalog, delivery, stats, failing, new OutboxWorkers.Settings(d.getConsumers(),
                 d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval(),
                 d.getLinger()));
     }
@@ -81,7 +90,7 @@ class OutputsConfiguration {
 
     @Bean
     DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery,
-            OutputStats stats, JobLock lock) {
-        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats, lock);
+            OutputStats stats, JobLock lock, FailingEndpoints failing) {
+        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats, lock, failing);
     }
 }

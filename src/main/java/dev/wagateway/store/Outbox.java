@@ -144,7 +144,8 @@ public class Outbox {
 
     /**
      * Claims up to {@code max} due lanes of the output for {@code lease}. Nothing while this instance cannot vouch
-     * for its lock ({@link InstanceLock#confirmed}): another instance may be taking its lanes back right now.
+     * for its lock ({@link InstanceLock#confirmed}): another instance may be taking its lanes back right now; nothing
+     * while the output is disabled ({@link OutputHealth}).
      */
     public Claim claimLanes(String output, int max, Duration lease) {
         String holder = instance.holder();
@@ -153,7 +154,8 @@ public class Outbox {
         }
         return tx.execute(status -> {
             OffsetDateTime now = OffsetDateTime.now();
-            List<String> sessions = jdbc.queryForList(sql.get("outbox/claim-lanes"), String.class, output, now, now, max);
+            List<String> sessions = jdbc.queryForList(sql.get("outbox/claim-lanes"), String.class, output, now, now, output,
+                    max);
             if (!sessions.isEmpty()) {
                 OffsetDateTime until = now.plus(lease);
                 List<Object[]> args = new ArrayList<>(sessions.size());

@@ -87,6 +87,11 @@ class StoreConfiguration {
     }
 
     @Bean
+    OutputHealth outputHealth(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql) {
+        return new OutputHealth(jdbc, tx, sql);
+    }
+
+    @Bean
     DeadLetters deadLetters(JdbcTemplate jdbc, SqlCatalog sql) {
         return new DeadLetters(jdbc, sql);
     }

@@ -310,6 +310,10 @@ class OpenApiDocumentIT extends PostgresGatewayTest {
         // what the console reads and does
         check.get("/outputs", "/outputs", ADMIN, 200);
         check.get("/outputs", "/outputs", Map.of(), 401);
+        check.post("/outputs/{output}/enable", "/outputs/http-crm/enable", "", BROWSER, 403);
+        check.post("/outputs/{output}/enable", "/outputs/http-crm/enable", "", ADMIN, 200);
+        check.post("/outputs/{output}/enable", "/outputs/http-nothing/enable", "", ADMIN, 404);
+        check.post("/outputs/{output}/enable", "/outputs/%C3%28/enable", "", ADMIN, 400);
         check.get("/throughput", "/throughput", ADMIN, 200);
         check.get("/throughput", "/throughput?minutes=5", BROWSER, 200);
         check.get("/throughput", "/throughput?minutes=0", ADMIN, 400);

@@ -166,6 +166,7 @@ class ConsoleApiIT {
                     .error()).isEqualTo("cross_site_request");
             assertThat(client.post("/api/whatsapp/dead-letters/some-id/replay", "", with("Authorization", BASIC)).status()).isEqualTo(403);
             assertThat(client.post("/api/whatsapp/sessions/toko-x/start", "", with("Authorization", BASIC)).status()).isEqualTo(403);
+            assertThat(client.post("/api/whatsapp/outputs/http-crm/enable", "", with("Authorization", BASIC)).status()).isEqualTo(403);
             assertThat(server.starts()).as("a refused start reached no server").isEmpty();
 
             // The console's own request, and a script with a Bearer key.
@@ -174,6 +175,8 @@ class ConsoleApiIT {
             assertThat(client.post(replay, "", with("Authorization", BASIC, "X-Requested-With", "wagateway-console",
                     "Origin", "http://127.0.0.1:" + port)).status()).isEqualTo(200);
             assertThat(client.post(replay, "", BEARER).status()).isEqualTo(200);
+            assertThat(client.post("/api/whatsapp/outputs/http-crm/enable", "", with("Authorization", BASIC,
+                    "X-Requested-With", "wagateway-console", "Sec-Fetch-Site", "same-origin")).status()).isEqualTo(200);
         }
 
         @Test
@@ -187,6 +190,9 @@ class ConsoleApiIT {
                 assertThat(crm.path(field).isNumber()).as(field).isTrue();
             }
             assertThat(crm.has("oldestWaiting")).isTrue();
+            assertThat(crm.path("state").asText()).as("not failing: enabled").isEqualTo("enabled");
+            assertThat(crm.path("disableAfterSeconds").asLong()).as("the default disable-after, 5 days").isEqualTo(432_000);
+            assertThat(crm.path("disabledAt").isNull()).isTrue();
             assertThat(client.get("/api/whatsapp/outputs", Map.of()).status()).isEqualTo(401);
         }
 

@@ -37,6 +37,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.support.Await;
 import dev.wagateway.support.FakeEndpoint;
 import dev.wagateway.support.FakeWhatsAppServer;
 import dev.wagateway.support.PostgresGatewayTest;
@@ -277,6 +278,39 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
         waitFor("the list empty", () -> browser.findElements(pending).isEmpty());
         assertThat(browser.findElement(By.id("dead-letters-empty")).isDisplayed()).isTrue();
         assertThat(crm.accepted()).anyMatch(r -> r.body().contains("3EB0SECOND")).anyMatch(r -> r.body().contains("3EB0THIRD"));
+        assertNoReload();
+    }
+
+    /**
+     * A disabled output (FailingEndpointIT disables one for real after its window; 5 days here, so the row is set as
+     * that update sets it) shows as such with its reason, holds its deliveries, and the Enable button sends them.
+     */
+    @Test
+    void aDisabledOutputShowsAndTheEnableButtonSendsItsBacklog() throws Exception {
+        crm.mode(FakeEndpoint.Mode.UP);
+        jdbc.update("UPDATE wa_output_health SET disabled_at = now(), failing_since = now() - interval '5 days', "
+                + "disabled_reason = 'every attempt failed for 5d (since ...); last error: status 500' WHERE output = 'http-crm'");
+        // The workers' view of the state is at most a second old; from then on nothing of http-crm is claimed.
+        Thread.sleep(1200);
+        String held = Samples.forSession("message", "toko-medan").replace("3EB0C767D71D3A5F0A1B", "3EB0HELD");
+        post(held);
+        open("outputs");
+        By row = By.cssSelector("#outputs-table tr[data-output='http-crm']");
+        waitFor("the output shown disabled with its Enable button", () -> browser.findElement(row).getText().contains("disabled")
+                && !browser.findElement(row).findElements(By.cssSelector("button.enable")).isEmpty());
+        assertThat(browser.findElement(row).findElement(By.cssSelector("td.state")).getAttribute("title"))
+                .startsWith("every attempt failed for 5d");
+        assertThat(crm.accepted()).noneMatch(r -> r.body().contains("3EB0HELD"));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE output = 'http-crm' AND session_id = 'toko-medan'",
+                Long.class)).isEqualTo(1);
+
+        browser.findElement(row).findElement(By.cssSelector("button.enable")).click();
+        waitFor("the result shown", () -> browser.findElement(By.id("output-result")).getText()
+                .equals("http-crm enabled: 1 waiting deliveries go out now"));
+        waitFor("the output shown enabled, without the button", () -> browser.findElement(row).getText().contains("enabled")
+                && browser.findElement(row).findElements(By.cssSelector("button.enable")).isEmpty());
+        Await.until(Duration.ofSeconds(10), () -> crm.accepted().stream().anyMatch(r -> r.body().contains("3EB0HELD")),
+                "the held delivery sent");
         assertNoReload();
     }
 

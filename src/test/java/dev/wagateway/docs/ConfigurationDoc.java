@@ -236,13 +236,26 @@ final class ConfigurationDoc {
                 try {
                     f.setAccessible(true);
                     Object v = f.get(instance);
-                    return v == null || (v instanceof List<?> l && l.isEmpty()) ? null : String.valueOf(v);
+                    return v == null || (v instanceof List<?> l && l.isEmpty()) ? null
+                            : v instanceof java.time.Duration d ? duration(d) : String.valueOf(v);
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
             }
         }
         return null;
+    }
+
+    /** A Duration as the metadata of the other settings shows it (5d, 30s), not as ISO-8601 (PT120H). */
+    private static String duration(java.time.Duration d) {
+        for (java.time.temporal.ChronoUnit unit : List.of(java.time.temporal.ChronoUnit.DAYS,
+                java.time.temporal.ChronoUnit.HOURS, java.time.temporal.ChronoUnit.MINUTES,
+                java.time.temporal.ChronoUnit.SECONDS)) {
+            if (!d.isZero() && d.toNanos() % unit.getDuration().toNanos() == 0) {
+                return org.springframework.boot.convert.DurationStyle.SIMPLE.print(d, unit);
+            }
+        }
+        return org.springframework.boot.convert.DurationStyle.SIMPLE.print(d);
     }
 
     /** The class's fields and those it inherits (Outputs.PerOutput's, which every output has). */
