@@ -3,6 +3,7 @@ package dev.wagateway.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
@@ -11,10 +12,13 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Derives the settings that depend on what is there at start-up, before any bean is made:
  * <ul>
+ * <li>the properties the contract's environment variables set ({@link EnvironmentAliases},
+ * environment-aliases.properties): {@code RATE_LIMIT_PER_MINUTE=200} sets {@code gateway.rate-limit.per-minute};</li>
  * <li>the datasource from {@code DATABASE_URL} (postgresql:// or jdbc:), or an H2 file database under
  * {@code gateway.data-dir} when it is unset, so a first run needs nothing installed;</li>
  * <li>where the YAML routes are read from: {@code ROUTES_DIR}, else {@code ./routes} when it exists, else the
@@ -26,8 +30,14 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
 
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
+    /** The property source of the contract's environment variables (environment-aliases.properties). */
+    static final String ALIASES = "gatewayEnvironmentAliases";
+    /** The property source Spring Boot names the packaged application.yml by. */
+    private static final String PACKAGED_YML = "class path resource [application.yml]";
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        addAliases(env);
         Map<String, Object> derived = new HashMap<>();
 
         if (!env.containsProperty("spring.datasource.url")) {
@@ -65,6 +75,37 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
 
         env.getPropertySources().addLast(new MapPropertySource("gatewayDerived", derived));
         env.getPropertySources().addLast(new SqlDialectSource(env));
+    }
+
+    /**
+     * Each alias whose variable is set, as its property, just above the packaged application.yml: where the
+     * {@code key: ${NAME:default}} placeholders this replaces were resolved. So whatever set the property itself before
+     * still wins over the alias (command line, system properties, relaxed environment names such as
+     * {@code GATEWAY_RATE_LIMIT_PER_MINUTE}, config/application.yml beside the jar, profile files, a test's
+     * properties), the alias wins over application.yml's own value, and the variable is read from the whole
+     * environment as the placeholder was ({@code --RATE_LIMIT_PER_MINUTE=5} works too). Read once, here.
+     */
+    private static void addAliases(ConfigurableEnvironment env) {
+        Map<String, Object> aliased = new LinkedHashMap<>();
+        EnvironmentAliases.load().forEach((name, property) -> {
+            String value = env.getProperty(name);
+            if (value != null) {
+                aliased.put(property, value);
+            }
+        });
+        MapPropertySource source = new MapPropertySource(ALIASES, aliased);
+        String packaged = null;
+        for (PropertySource<?> s : env.getPropertySources()) {
+            if (s.getName().contains(PACKAGED_YML)) {
+                packaged = s.getName();
+            }
+        }
+        if (packaged != null) {
+            env.getPropertySources().addBefore(packaged, source);
+        } else {
+            // spring.config.location replaced the packaged file: below whatever configuration there is.
+            env.getPropertySources().addLast(source);
+        }
     }
 
     /**
