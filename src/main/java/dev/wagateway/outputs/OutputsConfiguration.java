@@ -4,9 +4,12 @@ import java.net.URI;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -15,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.wagateway.events.QrRenderer;
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.JobLock;
 import dev.wagateway.store.Outbox;
@@ -48,18 +52,24 @@ class OutputsConfiguration {
         return new OutputStats(catalog, routes, meters, outbox);
     }
 
+    /** The attempts' spans and the traceparent they send; {@link EventTracing#OFF} without an OTLP endpoint. */
     @Bean
-    OutputDelivery outputDelivery(CamelContext camel, ProducerTemplate producer) {
-        return new OutputDelivery(camel, producer);
+    EventTracing outputTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        return EventTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
+    }
+
+    @Bean
+    OutputDelivery outputDelivery(CamelContext camel, ProducerTemplate producer, EventTracing outputTracing) {
+        return new OutputDelivery(camel, producer, outputTracing);
     }
 
     @Bean
     OutboxWorkers outboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
-            Outputs outputs) {
+            Outputs outputs, EventTracing outputTracing) {
         Outputs.Delivery d = outputs.getDelivery();
         return new OutboxWorkers(outbox, catalog, delivery, stats, new OutboxWorkers.Settings(d.getConsumers(),
                 d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval(),
-                d.getLinger()));
+                d.getLinger()), outputTracing);
     }
 
     /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */
