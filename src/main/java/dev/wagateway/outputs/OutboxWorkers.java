@@ -202,6 +202,15 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         span.end();
     }
 
+    /** A batch shares its fate: each of its events counts the attempt (the most tried one decides). */
+    private static int attemptNumber(List<Outbox.Delivery> attempt) {
+        int most = 0;
+        for (Outbox.Delivery d : attempt) {
+            most = Math.max(most, d.attempts());
+        }
+        return most + 1;
+    }
+
     /** A delivery whose planned retry is still ahead. */
     private static boolean notYetDue(Outbox.Delivery d) {
         return d.nextAttemptAt() != null && d.nextAttemptAt().isAfter(OffsetDateTime.now());
@@ -370,8 +379,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         attempt.add(waiting.get(i));
                     }
                     next += attempt.size();
-                    // A batch shares its fate: each of its events counts the attempt (the most tried one decides).
-                    int attempts = attempt.stream().mapToInt(Outbox.Delivery::attempts).max().orElse(0) + 1;
+                    int attempts = attemptNumber(attempt);
                     Span span = attemptSpan(output, attempt, attempts);
                     Exception failure;
                     try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
