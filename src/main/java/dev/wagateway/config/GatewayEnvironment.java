@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -22,7 +23,8 @@ import org.springframework.core.env.PropertySource;
  * <li>the datasource from {@code DATABASE_URL} (postgresql:// or jdbc:), or an H2 file database under
  * {@code gateway.data-dir} when it is unset, so a first run needs nothing installed;</li>
  * <li>where the YAML routes are read from: {@code ROUTES_DIR}, else {@code ./routes} when it exists, else the
- * default set packaged in the jar.</li>
+ * default set packaged in the jar;</li>
+ * <li>tracing: off unless an OTLP endpoint is set ({@link TracingSwitch}).</li>
  * </ul>
  * Explicit {@code spring.datasource.url} or {@code camel.main.routes-include-pattern} settings win.
  */
@@ -75,6 +77,73 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
 
         env.getPropertySources().addLast(new MapPropertySource("gatewayDerived", derived));
         env.getPropertySources().addLast(new SqlDialectSource(env));
+        env.getPropertySources().addFirst(new TracingSwitch(env));
+    }
+
+    /**
+     * Tracing is off unless {@code management.otlp.tracing.endpoint} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set:
+     * then Spring Boot's OpenTelemetry tracer, its OTLP exporter and the exemplars are not configured at all, so the
+     * default path runs exactly as without tracing (no tracer on the observations, no span per request). Spring
+     * Boot alone would still make a tracer that samples a tenth of the requests and exports them nowhere.
+     * <p>
+     * Log lines then have no trace id column either. Read when Spring Boot reads its exclusions (the context's
+     * refresh), not here: test and command-line settings
+     * added after the environment was prepared count too. An explicit {@code spring.autoconfigure.exclude} is kept
+     * and these are added to it.
+     */
+    static final class TracingSwitch extends EnumerablePropertySource<Object> {
+        static final String EXCLUDE = "spring.autoconfigure.exclude";
+        static final String ENDPOINT = "management.otlp.tracing.endpoint";
+        /** Spring Boot's log lines keep a (blank) column for trace ids whenever a tracer could exist; not when off. */
+        static final String LOG_CORRELATION = "logging.expect-correlation-id";
+        private static final String[] NAMES = {EXCLUDE, LOG_CORRELATION};
+        /** What makes and exports spans; NoopTracerAutoConfiguration too, so no Tracer bean exists at all. */
+        static final String OFF = String.join(",",
+                "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.tracing.otlp.OtlpTracingAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.tracing.prometheus.PrometheusExemplarsAutoConfiguration");
+
+        private final ConfigurableEnvironment env;
+
+        TracingSwitch(ConfigurableEnvironment env) {
+            super("gatewayTracingSwitch", new Object());
+            this.env = env;
+        }
+
+        /** Whether spans are made and exported: an OTLP endpoint is set. */
+        static boolean on(ConfigurableEnvironment env) {
+            return !env.getProperty(ENDPOINT, "").isBlank();
+        }
+
+        @Override
+        public String[] getPropertyNames() {
+            return NAMES.clone();
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if (!(EXCLUDE.equals(name) || LOG_CORRELATION.equals(name)) || on(env)) {
+                // On: whatever the other sources say (null lets the lookup go on to them).
+                return null;
+            }
+            if (LOG_CORRELATION.equals(name)) {
+                return "false";
+            }
+            String explicit = null;
+            for (PropertySource<?> source : env.getPropertySources()) {
+                // Not this one, nor Spring Boot's view of all of them (which would ask this one again).
+                if (source != this && !ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)
+                        && source.containsProperty(EXCLUDE)) {
+                    explicit = String.valueOf(source.getProperty(EXCLUDE));
+                    break;
+                }
+            }
+            return explicit == null || explicit.isBlank() ? OFF : explicit + "," + OFF;
+        }
     }
 
     /**

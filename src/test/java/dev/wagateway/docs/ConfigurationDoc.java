@@ -45,7 +45,9 @@ final class ConfigurationDoc {
             "spring.datasource.hikari.maximum-pool-size", "Database connections (the archive writers hold one each while writing; the read API and housekeeping use the rest)",
             "spring.datasource.hikari.connection-timeout", "How long a request waits for a database connection before `503`, in milliseconds",
             "camel.component.http.connect-timeout", "HTTP outputs: how long a connection may take to open, in milliseconds",
-            "camel.component.http.response-timeout", "HTTP outputs: how long an answer may take, in milliseconds (each attempt is also bounded by `gateway.outputs.delivery.timeout`)");
+            "camel.component.http.response-timeout", "HTTP outputs: how long an answer may take, in milliseconds (each attempt is also bounded by `gateway.outputs.delivery.timeout`)",
+            "management.otlp.tracing.endpoint", "Tracing: where spans go over OTLP/HTTP (`http://collector:4318/v1/traces`); unset, tracing is off (operating.md, \"Tracing\")",
+            "management.tracing.sampling.probability", "Tracing: the share of the traces started here that are recorded, `0.0` to `1.0`; a sender's `traceparent` decides for its own");
 
     /** A Javadoc that starts by naming its environment variable(s): "RATE_LIMIT_PER_MINUTE: ..." */
     private static final Pattern ENV_PREFIX = Pattern.compile("^[A-Z][A-Z0-9_]*(\\s*/\\s*[A-Z][A-Z0-9_]*)*:\\s*");
