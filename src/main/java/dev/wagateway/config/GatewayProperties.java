@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The settings config itself reads: where the database and the routes come from. Every other {@code gateway.*}
  * setting is declared by the package that uses it (security.SecurityProperties, intake.IntakeProperties,
- * outputs.Outputs, ...); application.yml maps the contract's environment variables onto these names.
+ * outputs.Outputs, ...); environment-aliases.properties maps the contract's environment variables onto these names.
  */
 @ConfigurationProperties(prefix = "gateway")
 public class GatewayProperties {

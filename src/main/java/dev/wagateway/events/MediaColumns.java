@@ -42,7 +42,9 @@ public class MediaColumns {
         } else {
             JsonNode base64 = media.path("data");
             if (!base64.isTextual()) {
-                throw new IllegalArgumentException("data.messageMedia.data is missing or not a base64 string");
+                String error = MessageColumns.textOrNull(media.path("error"));
+                throw new IllegalArgumentException(error != null ? error
+                        : "data.messageMedia.data is missing or not a base64 string");
             }
             file = store.store(base64.textValue());
         }

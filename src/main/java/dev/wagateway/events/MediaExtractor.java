@@ -28,9 +28,12 @@ class MediaExtractor implements Processor {
     private static final Logger log = LoggerFactory.getLogger(MediaExtractor.class);
 
     private final MediaStore store;
+    /** Null unless WAHA_URL is set. */
+    private final WahaMediaDownloader waha;
 
-    public MediaExtractor(MediaStore store) {
+    MediaExtractor(MediaStore store, WahaMediaDownloader waha) {
         this.store = store;
+        this.waha = waha;
     }
 
     @Override
@@ -51,8 +54,8 @@ class MediaExtractor implements Processor {
 
     /**
      * The {@code storeSourceMedia} step of routes/sources.yaml: the same for every media event a source's mapper made
-     * of a delivery (Evolution's {@code webhookBase64}), so those files are stored off the database like the
-     * webhook's and served by {@code /api/whatsapp/media/{sha256}}.
+     * of a delivery (Evolution's {@code webhookBase64}; WAHA's file, downloaded from WAHA), so those files are stored
+     * off the database like the webhook's and served by {@code /api/whatsapp/media/{sha256}}.
      */
     @SuppressWarnings("unchecked")
     public void storeSourceMedia(Exchange exchange) {
@@ -60,8 +63,28 @@ class MediaExtractor implements Processor {
         for (SourceDelivery e : events) {
             if ("media".equals(e.envelope().event())) {
                 JsonNode media = e.envelope().data().path("messageMedia");
-                extract(e.envelope(), media, media.path("data").isTextual() ? media.path("data").textValue() : null);
+                if (media.path("data").isTextual()) {
+                    extract(e.envelope(), media, media.path("data").textValue());
+                } else if (waha != null && media.path("url").isTextual() && media instanceof ObjectNode messageMedia) {
+                    download(e.envelope(), messageMedia);
+                }
             }
+        }
+    }
+
+    /**
+     * WAHA's file into the store before the delivery is committed. A failed download does not fail the delivery:
+     * the message is stored all the same, and the media event is archived with the reason in
+     * {@code messageMedia.error}, so its route marks it failed and the API shows why.
+     */
+    private void download(EventEnvelope envelope, ObjectNode messageMedia) {
+        try {
+            MediaStore.StoredFile file = waha.download(messageMedia.path("url").textValue());
+            messageMedia.put("storedAs", MediaStore.reference(file.sha256()));
+            messageMedia.put("storedSize", file.size());
+        } catch (IOException e) {
+            messageMedia.put("error", "download from WAHA failed: " + e.getMessage());
+            log.warn("media of event {} not downloaded from WAHA: {}", envelope.eventId(), e.getMessage());
         }
     }
 

@@ -3,7 +3,6 @@ package dev.wagateway.events;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -18,6 +17,7 @@ import org.apache.camel.Processor;
 
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventIds;
 import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.PayloadFormat;
 import dev.wagateway.shared.WebhookRejection;
@@ -109,7 +109,7 @@ public class PayloadNormaliser implements Processor {
         if (data == null || data.isNull()) {
             data = JsonNodeFactory.instance.objectNode();
         }
-        return new EventEnvelope(UUID.randomUUID().toString(), sessionId, event, data,
+        return new EventEnvelope(EventIds.next(), sessionId, event, data,
                 OffsetDateTime.now(ZoneOffset.UTC), format, sourceIp, Digests.sha256Hex(body));
     }
 

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -17,6 +20,7 @@ import dev.wagateway.events.sources.SourceDelivery;
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.WebhookRejection;
 import dev.wagateway.store.ArchiveWriters;
@@ -44,14 +48,17 @@ public class EventArchiver implements Processor {
     private final ProducerTemplate producer;
     private final Duration sourceRepeatWindow;
     private final Duration signedIdRepeatWindow;
+    private final EventTracing tracing;
 
     /**
      * {@code deliveryIdHeader}: the webhook header whose value is the sender's delivery id; {@code sourceRepeatWindow}:
      * how long a source's id of an event makes its redelivery a duplicate; {@code signedIdRepeatWindow}: the same for
-     * a delivery id the request's signature covers (Standard Webhooks' webhook-id, {@link ExchangeProperties#SIGNED_DELIVERY_ID}).
+     * a delivery id the request's signature covers (Standard Webhooks' webhook-id, {@link ExchangeProperties#SIGNED_DELIVERY_ID});
+     * {@code tracing}: the spans of storing and routing ({@link EventTracing#OFF} without an OTLP endpoint).
      */
     public EventArchiver(ArchiveWriters archive, String deliveryIdHeader, ProducerTemplate producer,
-            Duration sourceRepeatWindow, Duration signedIdRepeatWindow) {
+            Duration sourceRepeatWindow, Duration signedIdRepeatWindow, EventTracing tracing) {
+        this.tracing = tracing;
         this.archive = archive;
         this.deliveryIdHeader = deliveryIdHeader;
         this.producer = producer;
@@ -66,11 +73,58 @@ public class EventArchiver implements Processor {
         String signedId = exchange.getProperty(ExchangeProperties.SIGNED_DELIVERY_ID, String.class);
         String deliveryId = deliveryId(signedId != null ? signedId : exchange.getMessage().getHeader(deliveryIdHeader, String.class));
         Duration window = signedId != null ? signedIdRepeatWindow : null;
-        EventArchive.Stored stored = storing(envelope, () -> archive.store(new EventArchive.Delivery(envelope, deliveryId,
-                exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class), () -> route(producer, exchange, envelope),
-                window)));
-        exchange.setProperty(ExchangeProperties.DUPLICATE, stored.duplicate());
-        exchange.setProperty(ExchangeProperties.STORED_EVENT_ID, stored.eventId());
+        Span span = storeSpan(envelope);
+        try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
+            String traceparent = tracing.traceparent(span);
+            EventArchive.Stored stored = storing(envelope, () -> archive.store(new EventArchive.Delivery(envelope,
+                    deliveryId, exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class),
+                    () -> routeTraced(span, exchange, envelope), window, traceparent)));
+            exchange.setProperty(ExchangeProperties.DUPLICATE, stored.duplicate());
+            exchange.setProperty(ExchangeProperties.STORED_EVENT_ID, stored.eventId());
+            span.tag(EventTracing.OUTCOME, stored.duplicate() ? "duplicate" : stored.status());
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * The intake's span of one delivery (child of the webhook request's, which honours the sender's traceparent):
+     * waiting for its writer, the route, the commit. Its context is what the outbox rows keep.
+     */
+    private Span storeSpan(EventEnvelope envelope) {
+        if (!tracing.on()) {
+            return Span.NOOP;
+        }
+        return tracing.tracer().nextSpan().name("store event")
+                .tag(EventTracing.EVENT_ID, envelope.eventId())
+                .tag(EventTracing.EVENT_TYPE, envelope.event())
+                .tag(EventTracing.SESSION, envelope.sessionId())
+                .tag(EventTracing.SOURCE, envelope.source())
+                .start();
+    }
+
+    /** {@link #route} in a span of its own, on the archive writer's thread, under the delivery's store span. */
+    private String routeTraced(Span store, Exchange exchange, EventEnvelope envelope) throws Exception {
+        if (!tracing.on()) {
+            return route(producer, exchange, envelope);
+        }
+        Span span = tracing.tracer().nextSpan(store).name("route event")
+                .tag(EventTracing.EVENT_ID, envelope.eventId())
+                .tag(EventTracing.EVENT_TYPE, envelope.event())
+                .start();
+        try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
+            String outcome = route(producer, exchange, envelope);
+            span.tag(EventTracing.OUTCOME, outcome);
+            return outcome;
+        } catch (Exception e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /**
@@ -86,11 +140,22 @@ public class EventArchiver implements Processor {
         List<SourceDelivery> events = exchange.getProperty(ExchangeProperties.SOURCE_EVENTS, List.class);
         String authMethod = exchange.getProperty(ExchangeProperties.AUTH_METHOD, String.class);
         List<EventArchive.Delivery> deliveries = new ArrayList<>(events.size());
-        for (SourceDelivery e : events) {
-            deliveries.add(new EventArchive.Delivery(e.envelope(), e.deliveryId() == null ? null : deliveryId(e.deliveryId()),
-                    authMethod, () -> route(producer, exchange, e.envelope()), sourceRepeatWindow));
+        // One span for the whole delivery (one request, one commit wait); each event's route a span under it.
+        Span span = storeSpan(events.get(0).envelope());
+        try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
+            span.tag(EventTracing.BATCH_SIZE, String.valueOf(events.size()));
+            String traceparent = tracing.traceparent(span);
+            for (SourceDelivery e : events) {
+                deliveries.add(new EventArchive.Delivery(e.envelope(), e.deliveryId() == null ? null : deliveryId(e.deliveryId()),
+                        authMethod, () -> routeTraced(span, exchange, e.envelope()), sourceRepeatWindow, traceparent));
+            }
+            exchange.setProperty(ExchangeProperties.SOURCE_STORED, storing(events.get(0).envelope(), () -> archive.storeAll(deliveries)));
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
         }
-        exchange.setProperty(ExchangeProperties.SOURCE_STORED, storing(events.get(0).envelope(), () -> archive.storeAll(deliveries)));
     }
 
     /** Runs a store call, turning the archive's failures into the webhook's answers (503, 400). */

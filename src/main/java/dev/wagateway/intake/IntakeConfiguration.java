@@ -9,8 +9,11 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +33,7 @@ import dev.wagateway.security.SecurityProperties;
 import dev.wagateway.security.SourceAuthentication;
 import dev.wagateway.security.SourcesProperties;
 import dev.wagateway.security.WebhookAuthenticator;
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.ArchiveWriters;
 import dev.wagateway.store.EventArchive;
 import dev.wagateway.store.Outbox;
@@ -124,9 +128,11 @@ class IntakeConfiguration {
 
     @Bean
     EventArchiver eventArchiver(ArchiveWriters archive, IntakeProperties intake, SourcesProperties sources,
-            SecurityProperties security, ProducerTemplate producer) {
+            SecurityProperties security, ProducerTemplate producer, ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator) {
         return new EventArchiver(archive, intake.getDeliveryIdHeader(), producer, sources.getRepeatWindow(),
-                security.getStandardWebhooks().getRepeatWindow());
+                security.getStandardWebhooks().getRepeatWindow(),
+                EventTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable()));
     }
 
     @Bean

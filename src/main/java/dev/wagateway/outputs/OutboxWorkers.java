@@ -12,12 +12,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.Outbox;
 
 /**
@@ -48,6 +52,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     private final FailingEndpoints failing;
     private final Settings settings;
     private final RetryPolicy defaultRetry;
+    private final EventTracing tracing;
     private final List<OutputWorker> workers = new ArrayList<>();
     private volatile boolean running;
 
@@ -78,7 +83,8 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     private ScheduledExecutorService takeover;
 
     public OutboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
-            FailingEndpoints failing, Settings settings) {
+            FailingEndpoints failing, Settings settings, EventTracing tracing) {
+        this.tracing = tracing;
         this.outbox = outbox;
         this.failing = failing;
         this.catalog = catalog;
@@ -170,6 +176,46 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 2000;
+    }
+
+    /**
+     * One attempt's span, in the trace of the event it delivers (of the first event, for a batch), continued from the
+     * traceparent its outbox row kept: output, attempt number, and afterwards its outcome ({@link #endAttempt}).
+     */
+    private Span attemptSpan(OutputDefinition output, List<Outbox.Delivery> attempt, int attempts) {
+        if (!tracing.on()) {
+            return Span.NOOP;
+        }
+        Outbox.Delivery head = attempt.get(0);
+        Span span = tracing.continueFrom(head.traceparent()).name("deliver " + output.name()).kind(Span.Kind.PRODUCER)
+                .tag(EventTracing.OUTPUT, output.name())
+                .tag(EventTracing.ATTEMPT, String.valueOf(attempts))
+                .tag(EventTracing.EVENT_ID, head.eventId())
+                .tag(EventTracing.SESSION, head.envelope().sessionId())
+                .tag(EventTracing.EVENT_TYPE, head.envelope().event())
+                .start();
+        if (attempt.size() > 1) {
+            span.tag(EventTracing.BATCH_SIZE, String.valueOf(attempt.size()));
+        }
+        return span;
+    }
+
+    /** delivered, retry, dead_lettered, or circuit_open (the output was not called; the lane waits). */
+    private static void endAttempt(Span span, String outcome, Throwable failure) {
+        span.tag(EventTracing.OUTCOME, outcome);
+        if (failure != null) {
+            span.error(failure);
+        }
+        span.end();
+    }
+
+    /** A batch shares its fate: each of its events counts the attempt (the most tried one decides). */
+    private static int attemptNumber(List<Outbox.Delivery> attempt) {
+        int most = 0;
+        for (Outbox.Delivery d : attempt) {
+            most = Math.max(most, d.attempts());
+        }
+        return most + 1;
     }
 
     /** A delivery whose planned retry is still ahead. */
@@ -347,14 +393,21 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         attempt.add(waiting.get(i));
                     }
                     next += attempt.size();
-                    Exception failure = delivery.attempt(output, attempt.stream().map(Outbox.Delivery::envelope).toList());
+                    int attempts = attemptNumber(attempt);
+                    Span span = attemptSpan(output, attempt, attempts);
+                    Exception failure;
+                    try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
+                        failure = delivery.attempt(output, attempt.stream().map(Outbox.Delivery::envelope).toList());
+                    }
                     if (failure == null) {
+                        endAttempt(span, "delivered", null);
                         attempt.forEach(d -> delivered.add(d.id()));
                         stats.sent(output.name(), attempt.size());
                         failing.succeeded(output);
                         continue;
                     }
                     if (OutputDelivery.refusedByOpenCircuit(failure)) {
+                        endAttempt(span, "circuit_open", null);
                         // Not an attempt: the output was not called. The lane waits, so an output that is down
                         // builds a backlog that drains when it recovers, instead of a pile of dead letters.
                         dueAgain = OffsetDateTime.now().plus(settings.retryDelay());
@@ -362,12 +415,11 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         break;
                     }
                     stats.failed(output.name());
-                    // A batch shares its fate: each of its events counts the attempt (the most tried one decides).
-                    int attempts = attempt.stream().mapToInt(Outbox.Delivery::attempts).max().orElse(0) + 1;
                     String error = OutputDelivery.describe(failure);
                     log.debug("output {}: attempt {} of event {} ({} in the delivery) failed: {}", output.name(), attempts,
                             head.eventId(), attempt.size(), error);
                     Duration wait = retry.delayAfter(attempts, ThreadLocalRandom.current()::nextDouble);
+                    endAttempt(span, wait == null ? "dead_lettered" : "retry", failure);
                     // The failure clock; true when the output has failed for its disable-after and is now off.
                     boolean off = failing.failed(output, error);
                     if (wait == null) {

@@ -201,7 +201,7 @@ public class OutputCatalog {
         List<String> options = new ArrayList<>();
         if (mail.getSmtpUsername() != null && !mail.getSmtpUsername().isBlank()) {
             options.add("username=" + URLEncoder.encode(mail.getSmtpUsername(), StandardCharsets.UTF_8));
-            options.add("password=RAW(" + mail.getSmtpPassword() + ")");
+            options.add("password=RAW(" + (mail.getSmtpPassword() == null ? "" : mail.getSmtpPassword()) + ")");
         }
         options.add("connectionTimeout=10000");
         return uri.append('?').append(String.join("&", options)).toString();

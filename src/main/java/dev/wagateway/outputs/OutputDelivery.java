@@ -2,6 +2,7 @@ package dev.wagateway.outputs;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 
@@ -13,6 +14,7 @@ import org.apache.camel.support.DefaultExchange;
 
 import dev.wagateway.shared.EventEnvelope;
 import dev.wagateway.shared.EventHeaders;
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.shared.ExchangeProperties;
 
 /**
@@ -27,10 +29,12 @@ class OutputDelivery {
 
     private final CamelContext camel;
     private final ProducerTemplate producer;
+    private final EventTracing tracing;
 
-    public OutputDelivery(CamelContext camel, ProducerTemplate producer) {
+    public OutputDelivery(CamelContext camel, ProducerTemplate producer, EventTracing tracing) {
         this.camel = camel;
         this.producer = producer;
+        this.tracing = tracing;
     }
 
     /** Null when the output took the event; else what failed. */
@@ -50,12 +54,34 @@ class OutputDelivery {
         if (output.batched()) {
             exchange.setProperty(BATCH, List.copyOf(events));
         }
+        carryTrace(output, exchange);
         try {
             producer.send(output.deliveryUri(), exchange);
         } catch (RuntimeException e) {
             return e;
         }
         return exchange.getException();
+    }
+
+    /**
+     * The attempt's span (current while the outbox workers make it) goes along as {@code traceparent} (and
+     * {@code tracestate}): an HTTP request header, a Kafka record header, a RabbitMQ message header, so the
+     * receiver's own spans join the event's trace. Not on e-mails; nothing when tracing is off or no span is
+     * current (a dead letter's replay).
+     */
+    private void carryTrace(OutputDefinition output, Exchange exchange) {
+        if (!tracing.on() || "mail-delivery".equals(output.template())) {
+            return;
+        }
+        Map<String, String> headers = tracing.currentHeaders();
+        String traceparent = headers.get(EventTracing.TRACEPARENT);
+        if (traceparent != null) {
+            exchange.getMessage().setHeader(EventTracing.TRACEPARENT, traceparent);
+            String state = headers.get(EventTracing.TRACESTATE);
+            if (state != null && !state.isEmpty()) {
+                exchange.getMessage().setHeader(EventTracing.TRACESTATE, state);
+            }
+        }
     }
 
     /**

@@ -4,9 +4,12 @@ import java.net.URI;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -15,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.wagateway.events.QrRenderer;
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.JobLock;
 import dev.wagateway.store.Outbox;
@@ -50,9 +54,15 @@ class OutputsConfiguration {
         return new OutputStats(catalog, routes, meters, outbox, failing);
     }
 
+    /** The attempts' spans and the traceparent they send; {@link EventTracing#OFF} without an OTLP endpoint. */
     @Bean
-    OutputDelivery outputDelivery(CamelContext camel, ProducerTemplate producer) {
-        return new OutputDelivery(camel, producer);
+    EventTracing outputTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        return EventTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
+    }
+
+    @Bean
+    OutputDelivery outputDelivery(CamelContext camel, ProducerTemplate producer, EventTracing outputTracing) {
+        return new OutputDelivery(camel, producer, outputTracing);
     }
 
     /** Outputs that failed for their disable-after are off until an admin enables them (state in wa_output_health). */
@@ -64,11 +74,11 @@ class OutputsConfiguration {
 
     @Bean
     OutboxWorkers outboxWorkers(Outbox outbox, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
-            FailingEndpoints failing, Outputs outputs) {
+            FailingEndpoints failing, Outputs outputs, EventTracing outputTracing) {
         Outputs.Delivery d = outputs.getDelivery();
         return new OutboxWorkers(outbox, catalog, delivery, stats, failing, new OutboxWorkers.Settings(d.getConsumers(),
                 d.getRetries(), d.getRetryDelay(), d.getTimeout(), d.getLaneBatch(), d.getLease(), d.getPollInterval(),
-                d.getLinger()));
+                d.getLinger()), outputTracing);
     }
 
     /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */

@@ -39,9 +39,29 @@ public class SourcesProperties {
     public static class Waha {
         /** WAHA_HMAC_KEY: the hmac key of WAHA's webhook; posts must carry its X-Webhook-Hmac. Unset = WAHA off. */
         private String hmacKey;
+        /**
+         * WAHA_URL: WAHA's own address as the gateway reaches it (e.g. http://waha:3000). Set, a message's file
+         * (payload.media.url, on WAHA's /api/files/) is downloaded into the media store when the message arrives;
+         * unset, media stay on WAHA.
+         */
+        private String url;
+        /** WAHA_API_KEY: WAHA's API key, sent as X-Api-Key when downloading a file (WAHA's own WAHA_API_KEY). */
+        private String apiKey;
+        /** WAHA_MEDIA_TIMEOUT: how long one file's download may take; past it the media event is kept as failed. */
+        private Duration mediaTimeout = Duration.ofSeconds(20);
+        /** WAHA_MEDIA_MAX_BYTES: the largest file downloaded from WAHA (WhatsApp's own limit for documents is 2 GB). */
+        private long mediaMaxBytes = 104_857_600L;
 
         public String getHmacKey() { return hmacKey; }
         public void setHmacKey(String hmacKey) { this.hmacKey = hmacKey; }
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+        public Duration getMediaTimeout() { return mediaTimeout; }
+        public void setMediaTimeout(Duration mediaTimeout) { this.mediaTimeout = mediaTimeout; }
+        public long getMediaMaxBytes() { return mediaMaxBytes; }
+        public void setMediaMaxBytes(long mediaMaxBytes) { this.mediaMaxBytes = mediaMaxBytes; }
     }
 
     public static class Evolution {

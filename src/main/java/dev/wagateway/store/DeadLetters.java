@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.wagateway.shared.EnvelopeJson;
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventIds;
 
 /**
  * The dead-letter store: an event and the output it could not reach, with the error and how many attempts were
@@ -41,7 +41,7 @@ public class DeadLetters {
             jdbc.update(sql.get("dead-letters/failed-again"), attempts, text, now, replayOf);
             return replayOf;
         }
-        String id = UUID.randomUUID().toString();
+        String id = EventIds.next();
         jdbc.update(sql.get("dead-letters/insert"), id, envelope.eventId(), envelope.sessionId(), envelope.event(), output,
                 new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now);
         log.warn("event {} dead-lettered for output {} after {} attempt(s): {}", envelope.eventId(), output, attempts, text);

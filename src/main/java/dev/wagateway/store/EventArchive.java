@@ -78,14 +78,29 @@ public class EventArchive {
     }
 
     /**
-     * One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route, and how
+     * One delivery to store: the event, the sender's delivery id (or null), how it authenticated, its route, how
      * long its delivery id makes a repeat a duplicate (null: the archive's dedupe window; a source that retries for
-     * days, as Meta does, needs longer).
+     * days, as Meta does, needs longer), and the W3C traceparent its outbox rows carry to the outputs' attempts
+     * (null while tracing is off).
      */
-    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route, Duration repeatWindow) {
+    public record Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route, Duration repeatWindow,
+            String traceparent) {
+
+        /** The longest traceparent kept (version 00 is 55 characters); anything longer is not ours, and dropped. */
+        static final int MAX_TRACEPARENT = 64;
+
+        public Delivery {
+            if (traceparent != null && traceparent.length() > MAX_TRACEPARENT) {
+                traceparent = null;
+            }
+        }
+
+        public Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route, Duration repeatWindow) {
+            this(envelope, deliveryId, authMethod, route, repeatWindow, null);
+        }
 
         public Delivery(EventEnvelope envelope, String deliveryId, String authMethod, Route route) {
-            this(envelope, deliveryId, authMethod, route, null);
+            this(envelope, deliveryId, authMethod, route, null, null);
         }
     }
 
@@ -137,7 +152,7 @@ public class EventArchive {
      * session, and the routes' statements are sent one by one.
      */
     private List<Stored> storeAllInOneTransaction(List<Delivery> batch) {
-        List<EventEnvelope> accepted = new ArrayList<>(batch.size());
+        List<Delivery> accepted = new ArrayList<>(batch.size());
         Outbox.Owed[] owed = {Outbox.Owed.NOTHING};
         List<Stored> stored = tx.execute(status -> {
             accepted.clear();
@@ -160,7 +175,7 @@ public class EventArchive {
                 }
                 rows.add(eventArgs(e, d.deliveryId(), d.authMethod(), outcome, null));
                 results.add(new Stored(e.eventId(), false, outcome));
-                accepted.add(e);
+                accepted.add(d);
             }
             repeats.save();
             if (!rows.isEmpty()) {
@@ -189,8 +204,8 @@ public class EventArchive {
                 }
                 repeats.save();
                 insert(e, d.deliveryId(), d.authMethod(), "failed", describe(error));
-                owed[0] = outbox.add(List.of(e));
-                countMinutes(List.of(e));
+                owed[0] = outbox.add(List.of(d));
+                countMinutes(List.of(d));
                 return new Stored(e.eventId(), false, "failed");
             });
             outbox.committed(owed[0]);
@@ -205,12 +220,13 @@ public class EventArchive {
      * one JDBC batch, in key order so two transactions that meet on rows never deadlock. Last before the commit:
      * a row another instance shares is held for as short a time as possible.
      */
-    private void countMinutes(List<EventEnvelope> events) {
+    private void countMinutes(List<Delivery> events) {
         if (events.isEmpty()) {
             return;
         }
         Map<String, Object[]> rows = new TreeMap<>();
-        for (EventEnvelope e : events) {
+        for (Delivery d : events) {
+            EventEnvelope e = d.envelope();
             OffsetDateTime minute = e.receivedAt().withOffsetSameInstant(ZoneOffset.UTC)
                     .truncatedTo(ChronoUnit.MINUTES);
             int shard = Math.floorMod(e.sessionId().hashCode(), minuteShards);

@@ -44,6 +44,22 @@ public class MediaStore {
      * @throws IllegalArgumentException when the text is not valid base64; nothing is left behind
      */
     public StoredFile store(CharSequence base64) throws IOException {
+        try (InputStream decoded = Base64.getDecoder().wrap(new AsciiInputStream(base64))) {
+            return store(decoded, Long.MAX_VALUE);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Illegal base64")) {
+                throw new IllegalArgumentException("media data is not valid base64: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Copies the file's bytes from {@code in} (e.g. a download) into the store, at most {@code maxBytes} of them.
+     *
+     * @throws FileTooLargeException when the stream holds more than {@code maxBytes}; nothing is left behind
+     */
+    public StoredFile store(InputStream in, long maxBytes) throws IOException {
         Files.createDirectories(incoming);
         Path temp = Files.createTempFile(incoming, "media-", ".part");
         try {
@@ -53,15 +69,16 @@ public class MediaStore {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            long size;
-            try (InputStream decoded = Base64.getDecoder().wrap(new AsciiInputStream(base64));
-                 OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
-                size = decoded.transferTo(out);
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().contains("Illegal base64")) {
-                    throw new IllegalArgumentException("media data is not valid base64: " + e.getMessage());
+            long size = 0;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    size += n;
+                    if (size > maxBytes) {
+                        throw new FileTooLargeException(maxBytes);
+                    }
+                    out.write(buffer, 0, n);
                 }
-                throw e;
             }
             String hash = Digests.hex(sha.digest());
             Path target = pathOf(hash);
@@ -78,6 +95,13 @@ public class MediaStore {
             return new StoredFile(hash, size);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A file past the size the caller allows; thrown before more than that is written. */
+    public static final class FileTooLargeException extends IOException {
+        public FileTooLargeException(long maxBytes) {
+            super("the file is larger than " + maxBytes + " bytes");
         }
     }
 

@@ -66,9 +66,11 @@ public class Outbox {
 
     /**
      * A delivery as a worker sees it: the outbox row, when its planned retry may be made (null: never tried, or
-     * tried before retries were planned on the row) and the event it carries (null when no longer archived).
+     * tried before retries were planned on the row), the event it carries (null when no longer archived) and the
+     * W3C traceparent its attempts continue (null: stored while tracing was off).
      */
-    public record Delivery(long id, String eventId, int attempts, OffsetDateTime nextAttemptAt, EventEnvelope envelope) {
+    public record Delivery(long id, String eventId, int attempts, OffsetDateTime nextAttemptAt, EventEnvelope envelope,
+            String traceparent) {
     }
 
     /**
@@ -101,17 +103,19 @@ public class Outbox {
         listeners.add(listener);
     }
 
-    /** Inside the archive transaction: the deliveries the new events owe. */
-    Owed add(List<EventEnvelope> events) {
+    /** Inside the archive transaction: the deliveries the new events owe, each with its event's trace context. */
+    Owed add(List<EventArchive.Delivery> events) {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> lanes = new ArrayList<>();
         Set<String> newLanes = new HashSet<>();
         Set<String> unorderedOutputs = unordered;
         Map<String, Object[]> wakes = new LinkedHashMap<>();
         OffsetDateTime wakeAt = unorderedOutputs.isEmpty() ? null : OffsetDateTime.now().plus(unorderedLinger);
-        for (EventEnvelope e : events) {
+        for (EventArchive.Delivery d : events) {
+            EventEnvelope e = d.envelope();
+            String traceparent = d.traceparent();
             for (String output : outputsFor.apply(e.event())) {
-                rows.add(new Object[] {output, e.sessionId(), e.eventId(), e.receivedAt()});
+                rows.add(new Object[] {output, e.sessionId(), e.eventId(), e.receivedAt(), traceparent});
                 String lane = output + '\n' + e.sessionId();
                 if (!knownLanes.contains(lane) && newLanes.add(lane)) {
                     lanes.add(new Object[] {output, e.sessionId(), e.receivedAt()});
@@ -223,7 +227,7 @@ public class Outbox {
                 PayloadFormat.fromWireName(rs.getString("format")), rs.getString("source_ip"),
                 rs.getString("body_sha256"), rs.getString("source"));
         return new Delivery(rs.getLong("id"), eventId, rs.getInt("attempts"),
-                rs.getObject("next_attempt_at", OffsetDateTime.class), envelope);
+                rs.getObject("next_attempt_at", OffsetDateTime.class), envelope, rs.getString("traceparent"));
     }
 
     /** The output took these deliveries. */

@@ -1,7 +1,6 @@
 package dev.wagateway.docs;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -18,18 +17,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.yaml.snakeyaml.Yaml;
 
 import dev.wagateway.outputs.Outputs;
+import dev.wagateway.support.DeclaredSettings;
 
 /**
  * Writes the settings table of docs/configuration.md from where the settings are declared: the configuration
  * metadata the build generates from the {@code @ConfigurationProperties} classes (key, default, Javadoc), the
- * environment names application.yml maps onto them, and, for the per-name entries of the outputs' maps (which the
- * metadata cannot describe), the Javadoc of {@link Outputs.Http} and {@link Outputs.Custom} read from the source.
- * The few settings of Spring and Camel the gateway gives an environment name have their meaning here.
+ * environment variables environment-aliases.properties maps onto them, and, for the per-name entries of the outputs'
+ * maps (which the metadata cannot describe), the Javadoc of {@link Outputs.Http} and {@link Outputs.Custom} read from
+ * the source. The few settings of Spring and Camel the gateway gives an environment name have their meaning here, and
+ * their default in application.yml where the gateway changes it, else in the framework's metadata
+ * ({@link DeclaredSettings#defaultOf}).
  */
 final class ConfigurationDoc {
 
@@ -46,44 +45,41 @@ final class ConfigurationDoc {
             "spring.datasource.hikari.maximum-pool-size", "Database connections (the archive writers hold one each while writing; the read API and housekeeping use the rest)",
             "spring.datasource.hikari.connection-timeout", "How long a request waits for a database connection before `503`, in milliseconds",
             "camel.component.http.connect-timeout", "HTTP outputs: how long a connection may take to open, in milliseconds",
-            "camel.component.http.response-timeout", "HTTP outputs: how long an answer may take, in milliseconds (each attempt is also bounded by `gateway.outputs.delivery.timeout`)");
+            "camel.component.http.response-timeout", "HTTP outputs: how long an answer may take, in milliseconds (each attempt is also bounded by `gateway.outputs.delivery.timeout`)",
+            "management.otlp.tracing.endpoint", "Tracing: where spans go over OTLP/HTTP (`http://collector:4318/v1/traces`); unset, tracing is off (operating.md, \"Tracing\")",
+            "management.tracing.sampling.probability", "Tracing: the share of the traces started here that are recorded, `0.0` to `1.0`; a sender's `traceparent` decides for its own");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):(.*)}$");
     /** A Javadoc that starts by naming its environment variable(s): "RATE_LIMIT_PER_MINUTE: ..." */
     private static final Pattern ENV_PREFIX = Pattern.compile("^[A-Z][A-Z0-9_]*(\\s*/\\s*[A-Z][A-Z0-9_]*)*:\\s*");
 
     record Setting(String variable, String property, String defaultValue, String meaning) {
     }
 
-    record Mapping(String variable, String property, String defaultValue) {
-    }
-
     private ConfigurationDoc() {
     }
 
-    /** The table's rows: every environment name application.yml maps, in its order, then every other gateway key. */
+    /** The table's rows: every environment variable of the alias table, in its order, then every other gateway key. */
     static List<Setting> settings() {
         Map<String, JsonNode> metadata = metadata();
-        List<Mapping> mappings = environmentMappings();
         Map<String, String> javadocOfMapEntries = mapEntryJavadoc();
         List<Setting> rows = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
-        for (Mapping m : mappings) {
-            String property = genericName(m.property());
-            rows.add(new Setting(m.variable(), property, defaultOf(metadata.get(property), m.defaultValue()),
+        DeclaredSettings.aliases().forEach((variable, key) -> {
+            String property = genericName(key);
+            rows.add(new Setting(variable, property, shown(DeclaredSettings.defaultOf(key)),
                     meaning(property, metadata, javadocOfMapEntries)));
             done.add(property);
-        }
+        });
         for (String key : metadata.keySet()) {
             if (done.contains(key) || isMap(metadata.get(key))) {
                 continue;
             }
-            rows.add(new Setting(null, key, defaultOf(metadata.get(key), null), meaning(key, metadata, javadocOfMapEntries)));
+            rows.add(new Setting(null, key, shown(DeclaredSettings.defaultOf(key)), meaning(key, metadata, javadocOfMapEntries)));
             done.add(key);
         }
         for (String key : javadocOfMapEntries.keySet()) {
             if (!done.contains(key)) {
-                rows.add(new Setting(null, key, defaultOf(null, mapEntryDefault(key)), javadocOfMapEntries.get(key)));
+                rows.add(new Setting(null, key, shown(mapEntryDefault(key)), javadocOfMapEntries.get(key)));
             }
         }
         return rows;
@@ -114,47 +110,7 @@ final class ConfigurationDoc {
 
     /** Every gateway.* key of the generated metadata, by name. */
     static Map<String, JsonNode> metadata() {
-        try (InputStream in = ConfigurationDoc.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-            if (in == null) {
-                throw new IllegalStateException("no configuration metadata on the classpath: build with the processor");
-            }
-            Map<String, JsonNode> out = new LinkedHashMap<>();
-            new ObjectMapper().readTree(in).path("properties").forEach(p -> {
-                if (p.path("name").asText().startsWith("gateway.")) {
-                    out.put(p.path("name").asText(), p);
-                }
-            });
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** application.yml's {@code key: ${ENV_NAME:default}} lines, in file order. */
-    static List<Mapping> environmentMappings() {
-        try (InputStream in = ConfigurationDoc.class.getResourceAsStream("/application.yml")) {
-            Map<String, Object> tree = new Yaml().load(in);
-            List<Mapping> out = new ArrayList<>();
-            flatten("", tree, out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void flatten(String prefix, Map<String, Object> tree, List<Mapping> out) {
-        tree.forEach((k, v) -> {
-            String key = prefix.isEmpty() ? k : prefix + "." + k;
-            if (v instanceof Map<?, ?> m) {
-                flatten(key, (Map<String, Object>) m, out);
-            } else if (v != null) {
-                Matcher m = PLACEHOLDER.matcher(v.toString());
-                if (m.matches()) {
-                    out.add(new Mapping(m.group(1), key, m.group(2)));
-                }
-            }
-        });
+        return DeclaredSettings.gatewayMetadata();
     }
 
     /** gateway.outputs.http.default.url -> gateway.outputs.http.&lt;name&gt;.url: the map entry's generic name. */
@@ -166,20 +122,7 @@ final class ConfigurationDoc {
         return p != null && p.path("type").asText().startsWith("java.util.Map<");
     }
 
-    private static String defaultOf(JsonNode metadata, String mapped) {
-        JsonNode d = metadata == null ? null : metadata.get("defaultValue");
-        String value;
-        if (d != null && !d.isNull()) {
-            if (d.isArray()) {
-                List<String> items = new ArrayList<>();
-                d.forEach(i -> items.add(i.asText()));
-                value = String.join(",", items);
-            } else {
-                value = d.asText();
-            }
-        } else {
-            value = mapped;
-        }
+    private static String shown(String value) {
         return value == null || value.isEmpty() ? "none" : "`" + value + "`";
     }
 
@@ -192,7 +135,7 @@ final class ConfigurationDoc {
         }
         JsonNode p = metadata.get(property);
         if (p == null) {
-            throw new IllegalStateException(property + " is mapped in application.yml but is no gateway setting and has no meaning in "
+            throw new IllegalStateException(property + " has an environment variable but is no gateway setting and has no meaning in "
                     + ConfigurationDoc.class.getSimpleName());
         }
         return clean(p.path("description").asText(""));

@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,10 +21,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
 
+import dev.wagateway.support.DeclaredSettings;
+
 /**
  * docs/configuration.md's settings table is what the code declares (see {@link ConfigurationDoc}); a setting is
  * declared once: its default in the field, its meaning in the field's Javadoc, its environment name in
- * application.yml. Regenerate the table with
+ * environment-aliases.properties. Regenerate the table with
  * {@code ./mvnw -q test -Dtest=ConfigurationDocTest -Dconfiguration.doc.write=true}.
  */
 class ConfigurationDocTest {
@@ -49,23 +55,44 @@ class ConfigurationDocTest {
                 .containsKeys("gateway.outputs.delivery.retries", "gateway.outputs.mail.smtp-host", "gateway.database.statement-timeout");
     }
 
-    /** application.yml names an environment variable; when it also gives a default, that must be the field's. */
+    /**
+     * application.yml holds what differs from the defaults, and no environment mapping (environment-aliases.properties
+     * has them). It says a gateway setting only where a route reads it as a {@code {{...}}} placeholder, which Camel
+     * resolves from the environment and not from the bound fields, and then with the field's default.
+     */
     @Test
-    void applicationYmlRepeatsNoDefaultOtherThanTheFields() {
-        Map<String, JsonNode> metadata = ConfigurationDoc.metadata();
-        List<String> differing = new ArrayList<>();
-        for (ConfigurationDoc.Mapping m : ConfigurationDoc.environmentMappings()) {
-            JsonNode p = metadata.get(m.property());
-            JsonNode d = p == null ? null : p.get("defaultValue");
-            if (d == null || d.isNull() || m.defaultValue().isEmpty()) {
-                continue;
-            }
-            String field = d.isArray() ? String.join(",", Stream.of(d.elements()).<String>mapMulti((it, sink) ->
-                    it.forEachRemaining(e -> sink.accept(e.asText()))).toList()) : d.asText();
-            if (!same(field, m.defaultValue())) {
-                differing.add(m.property() + ": field " + field + ", application.yml " + m.defaultValue());
+    void applicationYmlSaysAGatewaySettingOnlyWhereARouteReadsIt() throws IOException {
+        assertThat(ConfigurationDoc.read(Path.of("src/main/resources/application.yml")))
+                .as("environment variables are mapped in environment-aliases.properties").doesNotContainPattern("\\$\\{[A-Z]");
+        Set<String> read = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Matcher m = Pattern.compile("\\{\\{(gateway\\.[a-z0-9.-]+)}}").matcher(ConfigurationDoc.read(f));
+                while (m.find()) {
+                    read.add(m.group(1));
+                }
             }
         }
+        // Derived at start-up by config.GatewayEnvironment from the datasource URL.
+        read.remove("gateway.sql-dialect");
+        assertThat(read).as("gateway settings the routes read").isNotEmpty();
+
+        Map<String, JsonNode> metadata = ConfigurationDoc.metadata();
+        Map<String, Object> yml = DeclaredSettings.applicationYml();
+        Set<String> said = new TreeSet<>();
+        List<String> differing = new ArrayList<>();
+        yml.forEach((key, value) -> {
+            if (!key.startsWith("gateway.")) {
+                return;
+            }
+            said.add(key);
+            JsonNode d = metadata.containsKey(key) ? metadata.get(key).get("defaultValue") : null;
+            String field = d == null || d.isNull() ? null : d.asText();
+            if (field == null || !same(field, String.valueOf(value))) {
+                differing.add(key + ": field " + field + ", application.yml " + value);
+            }
+        });
+        assertThat(said).as("the gateway settings application.yml says are those the routes read").isEqualTo(read);
         assertThat(differing).isEmpty();
     }
 

@@ -37,10 +37,12 @@ import org.yaml.snakeyaml.Yaml;
 
 import dev.wagateway.api.ActuatorGuard;
 import dev.wagateway.config.GatewayEnvironment;
+import dev.wagateway.support.DeclaredSettings;
 
 /**
  * deploy/kubernetes says what the application reads and does: its port, its probe paths, its environment names, how
- * long its stop takes, where its routes are. Read as YAML, against application.yml and docs/configuration.md; no
+ * long its stop takes, where its routes are. Read as YAML, against the declared settings (environment-aliases.properties,
+ * application.yml, the fields' defaults) and docs/configuration.md; no
  * cluster is needed. Where kubectl is installed (its kustomize needs no cluster either) the kustomization is built
  * too; without it that one test is skipped and the rest still check every manifest.
  */
@@ -48,11 +50,10 @@ class KubernetesManifestsTest {
 
     private static final Path DIR = Path.of("deploy/kubernetes");
     private static final Path APPLICATION_YML = Path.of("src/main/resources/application.yml");
-    private static final Pattern PLACEHOLDER = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):(.*)}$");
 
     @Test
     void theContainerAndTheServiceUseTheApplicationsPort() throws IOException {
-        int port = Integer.parseInt(defaultOf("server.port"));
+        int port = Integer.parseInt(DeclaredSettings.defaultOf("server.port"));
         Map<String, Object> container = container();
         Map<String, Object> http = only(list(container, "ports"));
         assertThat(http).containsEntry("name", "http").containsEntry("containerPort", port);
@@ -108,7 +109,8 @@ class KubernetesManifestsTest {
         Set<String> documented = documentedVariables();
         assertThat(documented).as("variables in docs/configuration.md").hasSizeGreaterThan(40);
         Map<String, Map<String, Object>> env = env(container());
-        assertThat(env.keySet()).as("the Deployment's env").isSubsetOf(documented);
+        assertThat(env.keySet()).as("the Deployment's env").isSubsetOf(documented)
+                .isSubsetOf(DeclaredSettings.aliases().keySet());
 
         List<String> exampleNames = new ArrayList<>();
         Set<String> exampleSet = new LinkedHashSet<>();
@@ -223,7 +225,7 @@ class KubernetesManifestsTest {
         Duration pause = Duration.ofSeconds(Long.parseLong((String) preStop.get(1)));
         assertThat(pause).as("preStop pause").isGreaterThanOrEqualTo(Duration.ofSeconds(5));
 
-        assertThat(get(applicationYml(), "server.shutdown")).isEqualTo("graceful");
+        assertThat(DeclaredSettings.defaultOf("server.shutdown")).isEqualTo("graceful");
         Duration timeout = setting(container, "spring.lifecycle.timeout-per-shutdown-phase");
         Duration drain = setting(container, "gateway.shutdown.drain-delay");
         Duration grace = Duration.ofSeconds(((Number) spec.get("terminationGracePeriodSeconds")).longValue());
@@ -356,19 +358,11 @@ class KubernetesManifestsTest {
         return new Yaml().load(Files.readString(APPLICATION_YML));
     }
 
-    /** application.yml's default of a {@code ${ENV:default}} setting. */
-    private static String defaultOf(String property) throws IOException {
-        Matcher m = PLACEHOLDER.matcher(String.valueOf(get(applicationYml(), property)));
-        assertThat(m.matches()).as("%s is ${ENV:default} in application.yml", property).isTrue();
-        return m.group(2);
-    }
-
     /** A duration setting as the pod gets it: the Deployment's env when it sets the variable, else the default. */
-    private static Duration setting(Map<String, Object> container, String property) throws IOException {
-        Matcher m = PLACEHOLDER.matcher(String.valueOf(get(applicationYml(), property)));
-        assertThat(m.matches()).as("%s is ${ENV:default} in application.yml", property).isTrue();
-        Map<String, Object> set = env(container).get(m.group(1));
-        String value = set == null ? m.group(2) : (String) set.get("value");
+    private static Duration setting(Map<String, Object> container, String property) {
+        Map<String, Object> set = env(container).get(DeclaredSettings.variableOf(property));
+        String value = set == null ? DeclaredSettings.defaultOf(property) : (String) set.get("value");
+        assertThat(value).as("%s's default", property).isNotNull();
         return DurationStyle.detectAndParse(value);
     }
 

@@ -2,12 +2,15 @@ package dev.wagateway.outputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,18 +30,25 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.support.Await;
+import dev.wagateway.support.FakeOtlpCollector;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 
 /**
  * The broker outputs against real brokers: an in-process Kafka (KRaft) and the RabbitMQ server on this machine
- * (127.0.0.1:5672, guest/guest). Messages are read back with their key / routing key and body.
+ * (127.0.0.1:5672, guest/guest). Messages are read back with their key / routing key, body and headers, the
+ * {@code traceparent} among them: tracing is on (spans to a real OTLP/HTTP endpoint), and each message names the
+ * span of the attempt that published it.
  */
+@AutoConfigureObservability(metrics = false)   // Spring Boot tests switch tracing off otherwise
 @TestPropertySource(properties = {
+        "management.tracing.opentelemetry.export.schedule-delay=100ms",
         "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
         "gateway.rate-limit.trusted-per-minute=100000",
         "gateway.outputs.rabbitmq.uri=amqp://guest:guest@127.0.0.1:5672",
@@ -47,10 +57,14 @@ class BrokerOutputsIT extends PostgresGatewayTest {
 
     private static final String PREFIX = "wagwtest" + UUID.randomUUID().toString().substring(0, 6) + ".";
     private static EmbeddedKafkaKraftBroker kafka;
+    private static FakeOtlpCollector collector;
+    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-01");
     private final ObjectMapper mapper = new ObjectMapper();
 
     @DynamicPropertySource
-    static void brokers(DynamicPropertyRegistry registry) {
+    static void brokers(DynamicPropertyRegistry registry) throws IOException {
+        collector = new FakeOtlpCollector();
+        registry.add("management.otlp.tracing.endpoint", collector::url);
         kafka = new EmbeddedKafkaKraftBroker(1, 2);
         kafka.afterPropertiesSet();
         registry.add("gateway.outputs.kafka.bootstrap-servers", kafka::getBrokersAsString);
@@ -61,6 +75,23 @@ class BrokerOutputsIT extends PostgresGatewayTest {
     @AfterAll
     static void stopKafka() {
         kafka.destroy();
+        collector.close();
+    }
+
+    /** The message's traceparent names the span of the attempt that sent it: output, event, outcome. */
+    private static void sentByItsAttemptSpan(String traceparent, String output, String eventId) {
+        assertThat(traceparent).isNotNull();
+        Matcher m = TRACEPARENT.matcher(traceparent);
+        assertThat(m.matches()).as(traceparent).isTrue();
+        Await.until(Duration.ofSeconds(20), () -> collector.spans().stream().anyMatch(s -> s.spanId().equals(m.group(2))),
+                "the attempt span " + m.group(2), () -> collector.spans().toString());
+        FakeOtlpCollector.ReceivedSpan attempt = collector.spans().stream().filter(s -> s.spanId().equals(m.group(2)))
+                .findFirst().orElseThrow();
+        assertThat(attempt.traceId()).isEqualTo(m.group(1));
+        assertThat(attempt.name()).isEqualTo("deliver " + output);
+        assertThat(attempt.attribute("wagateway.output")).isEqualTo(output);
+        assertThat(attempt.attribute("wagateway.event.id")).isEqualTo(eventId);
+        assertThat(attempt.attribute("wagateway.outcome")).isEqualTo("delivered");
     }
 
     @Test
@@ -93,6 +124,7 @@ class BrokerOutputsIT extends PostgresGatewayTest {
             assertThat(header(r, "X-Webhook-Event")).isEqualTo(envelope.path("event").asText());
             assertThat(header(r, "X-Webhook-Source")).isEqualTo("wwebjs");
             assertThat(r.headers()).noneMatch(h -> h.key().startsWith("Wa"));
+            sentByItsAttemptSpan(header(r, "traceparent"), "kafka", envelope.path("eventId").asText());
         }
         assertThat(byEvent.get(first).topic()).isEqualTo(PREFIX + "message");
         assertThat(byEvent.get(second).topic()).isEqualTo(PREFIX + "message_create");
@@ -133,6 +165,7 @@ class BrokerOutputsIT extends PostgresGatewayTest {
             assertThat(headers).containsEntry("X-Webhook-Event-Id", id).containsEntry("X-Webhook-Session", "rabbit-s1")
                     .containsEntry("X-Webhook-Event", "qr").containsEntry("X-Webhook-Source", "wwebjs");
             assertThat(headers.keySet()).noneMatch(k -> k.startsWith("Wa"));
+            sentByItsAttemptSpan(String.valueOf(headers.get("traceparent")), "rabbitmq", id);
             assertThat(template.receive(queue.getName(), 1_000)).as("only the bound session's events").isNull();
             admin.deleteQueue(queue.getName());
             admin.deleteExchange(exchange.getName());

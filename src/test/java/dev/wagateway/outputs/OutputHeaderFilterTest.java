@@ -33,6 +33,14 @@ class OutputHeaderFilterTest {
     }
 
     @Test
+    void theTraceContextGoesOut() {
+        assertThat(filter.applyFilterToCamelHeaders("traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", exchange)).isFalse();
+        assertThat(filter.applyFilterToCamelHeaders("tracestate", "vendor=x", exchange)).isFalse();
+        assertThat(filter.applyFilterToCamelHeaders("traceparent", null, exchange)).isTrue();
+    }
+
+    @Test
     void anythingElseIsFilteredAsCamelsHttpComponentWould() {
         // a route's own header for its endpoint passes; Camel's control headers and hop-by-hop headers do not
         assertThat(filter.applyFilterToCamelHeaders("Authorization", "Bearer t", exchange)).isFalse();

@@ -7,29 +7,18 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.ClassPathResource;
+
+import dev.wagateway.support.DeclaredSettings;
 
 /**
- * The environment names of the default endpoint's signature, read the way Spring Boot reads them: through the
- * packaged application.yml (FORWARD_SIGNATURE, FORWARD_SECRET) and by relaxed binding
+ * The environment names of the default endpoint's signature, read the way the application reads them: through the
+ * alias table (FORWARD_SIGNATURE, FORWARD_SECRET; config.GatewayEnvironment) and by relaxed binding
  * (GATEWAY_OUTPUTS_HTTP_DEFAULT_SECRETS), as docs/outputs.md tells operators.
  */
 class OutputSignatureEnvironmentTest {
 
-    private static Outputs bind(Map<String, Object> env) throws Exception {
-        MutablePropertySources sources = new MutablePropertySources();
-        sources.addFirst(new SystemEnvironmentPropertySource("env", env));
-        for (PropertySource<?> yml : new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))) {
-            sources.addLast(yml);
-        }
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources));
-        return binder.bind("gateway.outputs", Outputs.class).get();
+    private static Outputs bind(Map<String, Object> env) {
+        return Binder.get(DeclaredSettings.environment(env)).bind("gateway.outputs", Outputs.class).get();
     }
 
     @Test

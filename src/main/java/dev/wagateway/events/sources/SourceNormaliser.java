@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import dev.wagateway.events.PayloadNormaliser;
 import dev.wagateway.shared.Digests;
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventIds;
 import dev.wagateway.shared.ExchangeProperties;
 import dev.wagateway.shared.PayloadFormat;
 import dev.wagateway.shared.WebhookRejection;
@@ -107,7 +107,7 @@ public class SourceNormaliser implements Processor {
             JsonNode data = e.data() == null || e.data().isNull() ? JsonNodeFactory.instance.objectNode() : e.data();
             String sha = mapped.size() == 1 ? bodySha256
                     : Digests.sha256Hex((e.event() + "\n" + data).getBytes(StandardCharsets.UTF_8));
-            out.add(new SourceDelivery(new EventEnvelope(UUID.randomUUID().toString(), e.sessionId(), e.event(), data,
+            out.add(new SourceDelivery(new EventEnvelope(EventIds.next(), e.sessionId(), e.event(), data,
                     receivedAt, PayloadFormat.SOURCE, sourceIp, sha, mapper.source()), e.deliveryId()));
         }
         return out;

@@ -5,6 +5,8 @@ import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.wagateway.security.SourcesProperties;
+
 /**
  * One {@link SourceMapper} per source of routes/sources.yaml, and the normaliser that finds them by the source's
  * name. A new source adds its mapper here, its authenticator in security.SecurityConfiguration and its route.
@@ -25,8 +27,9 @@ class SourcesConfiguration {
 
     /** WAHA (devlikeapro/waha). */
     @Bean
-    WahaMapper wahaMapper() {
-        return new WahaMapper();
+    WahaMapper wahaMapper(SourcesProperties sources) {
+        String url = sources.getWaha().getUrl();
+        return new WahaMapper(url != null && !url.isBlank());
     }
 
     /** Evolution API (EvolutionAPI/evolution-api). */

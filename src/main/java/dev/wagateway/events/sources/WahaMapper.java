@@ -29,11 +29,20 @@ import dev.wagateway.shared.WebhookRejection;
  * <li>Anything else keeps its own name in our spelling ({@code message.reaction} is {@code message_reaction},
  * {@code group.v2.join} is {@code group_join}) and goes to the catch-all.</li>
  * </ul>
- * Every event's data carries the whole WAHA document under {@code raw}.
+ * Every event's data carries the whole WAHA document under {@code raw}. With {@code fetchMedia} (WAHA_URL set) a
+ * message whose file WAHA keeps ({@code payload.media.url}) is followed by a {@code media} event of whatsapp-web.js's
+ * shape naming that URL, which the intake downloads into the media store before the delivery is committed
+ * (events.MediaExtractor): WAHA deletes its files after a few minutes (WHATSAPP_FILES_LIFETIME, 180 s).
  */
 final class WahaMapper implements SourceMapper {
 
     public static final String SOURCE = "waha";
+
+    private final boolean fetchMedia;
+
+    WahaMapper(boolean fetchMedia) {
+        this.fetchMedia = fetchMedia;
+    }
 
     @Override
     public String source() {
@@ -58,7 +67,27 @@ final class WahaMapper implements SourceMapper {
             case "call.received" -> call(payload, data);
             default -> SourceChecks.ownName(event);
         };
-        return List.of(new SourceEvent(sessionId, mapped, data, deliveryId(body, sessionId, event, payload)));
+        SourceEvent first = new SourceEvent(sessionId, mapped, data, deliveryId(body, sessionId, event, payload));
+        if (fetchMedia && ("message".equals(event) || "message.any".equals(event))
+                && payload.path("hasMedia").asBoolean(false) && text(payload.path("media").path("url")) != null) {
+            return List.of(first, media(sessionId, payload.path("media"), data, first.deliveryId()));
+        }
+        return List.of(first);
+    }
+
+    /**
+     * The message's file as whatsapp-web.js's media event names it ({@code messageMedia} with mimetype and
+     * filename), with WAHA's {@code url} in place of the base64 until the intake has downloaded it.
+     */
+    private static SourceEvent media(String sessionId, JsonNode media, ObjectNode messageData, String messageDeliveryId) {
+        ObjectNode data = JSON.objectNode();
+        ObjectNode file = data.putObject("messageMedia");
+        file.set("mimetype", textNode(text(media.path("mimetype"))));
+        file.putNull("data");
+        file.set("filename", textNode(text(media.path("filename"))));
+        file.put("url", text(media.path("url")));
+        data.set("message", messageData.get("message").deepCopy());
+        return new SourceEvent(sessionId, "media", data, messageDeliveryId == null ? null : messageDeliveryId + ":media");
     }
 
     private static String sessionStatus(JsonNode payload, ObjectNode data) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
@@ -81,15 +83,36 @@ class WahaEvolutionSourcesIT extends PostgresGatewayTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final WahaAuthenticator wahaSigner = new WahaAuthenticator(WAHA_KEY);
 
+    /** WAHA's own API, as far as files go: GET /api/files/{session}/{file} with its X-Api-Key. */
+    private static HttpServer wahaFiles;
+    private static final Map<String, byte[]> WAHA_FILES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final List<String> WAHA_FILE_KEYS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final String WAHA_API_KEY = "waha-api-key-77c2";
+
     @DynamicPropertySource
     static void httpOutput(DynamicPropertyRegistry registry) throws IOException {
         output = new FakeEndpoint();
         registry.add("gateway.outputs.http.envelopes.url", output::url);
+        wahaFiles = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        wahaFiles.createContext("/api/files/", exchange -> {
+            WAHA_FILE_KEYS.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Api-Key")));
+            byte[] file = WAHA_FILES.get(exchange.getRequestURI().getPath());
+            boolean allowed = WAHA_API_KEY.equals(exchange.getRequestHeaders().getFirst("X-Api-Key"));
+            int status = !allowed ? 401 : file == null ? 404 : 200;
+            byte[] body = status == 200 ? file : "{\"error\":\"no\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        wahaFiles.start();
+        registry.add("gateway.sources.waha.url", () -> "http://127.0.0.1:" + wahaFiles.getAddress().getPort());
+        registry.add("gateway.sources.waha.api-key", () -> WAHA_API_KEY);
     }
 
     @AfterAll
     static void stopOutput() {
         output.close();
+        wahaFiles.stop(0);
     }
 
     static String sample(String folder, String name, String session) {
@@ -523,6 +546,52 @@ class WahaEvolutionSourcesIT extends PostgresGatewayTest {
         evolutionSample("messages_upsert_image_base64", session);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_media WHERE sha256 = ?", Long.class, sha256)).isEqualTo(1L);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ?", Long.class, session)).isEqualTo(2L);
+    }
+
+    /** With WAHA_URL a message's file is fetched from WAHA (with its API key) before the 200, and served from here. */
+    @Test
+    void aWahaMessagesFileIsDownloadedStoredOffTheDatabaseAndServed() throws Exception {
+        String session = "w-media-file";
+        String messageId = "false_6281234567890@c.us_3EB0F00D1E2F3A4B5C6D";
+        byte[] png = Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+        WAHA_FILES.put("/api/files/" + session + "/" + messageId + ".png", png);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png));
+
+        wahaSample("message_image", session);
+
+        assertThat(WAHA_FILE_KEYS).contains(WAHA_API_KEY);
+        assertThat(messageRow(session, messageId)).containsEntry("has_media", true)
+                .containsEntry("media_sha256", sha256).containsEntry("type", "image");
+        assertThat(jdbc.queryForList("SELECT event, status FROM wa_events WHERE session_id = ? ORDER BY event", session))
+                .extracting(row -> row.get("event") + ":" + row.get("status")).containsExactly("media:processed", "message:processed");
+        HttpResponse<byte[]> file = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whatsapp/media/" + sha256))
+                        .header("Authorization", "Bearer " + ADMIN).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("content-type")).hasValue("image/png");
+        assertThat(file.body()).isEqualTo(png);
+        // WAHA's retry of the same event: a duplicate, the file stored once
+        wahaSample("message_image", session);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_media WHERE sha256 = ?", Long.class, sha256)).isEqualTo(1L);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ?", Long.class, session)).isEqualTo(2L);
+    }
+
+    /** A file WAHA no longer has (its files live 180 s by default): the message is stored, the media event failed with why. */
+    @Test
+    void aFileWahaCannotServeLeavesTheMessageAndAFailedMediaEvent() {
+        String session = "w-media-gone";
+        String messageId = "false_6281234567890@c.us_3EB0F00D1E2F3A4B5C6D";
+
+        wahaSample("message_image", session);
+
+        assertThat(messageRow(session, messageId)).containsEntry("has_media", true).containsEntry("media_sha256", null);
+        Map<String, Object> media = jdbc.queryForMap(
+                "SELECT status, error FROM wa_events WHERE session_id = ? AND event = 'media'", session);
+        assertThat(media.get("status")).isEqualTo("failed");
+        assertThat((String) media.get("error")).contains("download from WAHA failed").contains("404")
+                .doesNotContain(WAHA_API_KEY);
     }
 
     @Test

@@ -20,7 +20,7 @@ import dev.wagateway.shared.WebhookRejection;
 class WahaMapperTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final WahaMapper mapper = new WahaMapper();
+    private final WahaMapper mapper = new WahaMapper(false);
 
     static JsonNode sample(String name) {
         try (InputStream in = WahaMapperTest.class.getResourceAsStream("/samples/waha/" + name)) {
@@ -49,6 +49,7 @@ class WahaMapperTest {
         "session_status_stopped.json,      disconnected",
         "message.json,                     message",
         "message_any.json,                 message_create",
+        "message_image.json,               message",
         "message_ack.json,                 message_ack",
         "call_received.json,               call",
         "message_reaction.json,            message_reaction",
@@ -177,5 +178,33 @@ class WahaMapperTest {
     @Test
     void refusalsAreOur400() {
         assertThatThrownBy(() -> mapper.map(JSON.nullNode(), null, null)).isInstanceOf(WebhookRejection.class);
+    }
+
+    /** Without WAHA_URL a file stays on WAHA: the message alone, its data.raw naming WAHA's URL. */
+    @Test
+    void aMessagesFileStaysOnWahaWithoutWahaUrl() {
+        SourceEvent message = one("message_image.json");
+        assertThat(message.data().path("message").path("hasMedia").asBoolean()).isTrue();
+        assertThat(message.data().path("message").path("type").asText()).isEqualTo("image");
+    }
+
+    /** With WAHA_URL the message is followed by a media event naming WAHA's file for the intake to download. */
+    @Test
+    void aMessagesFileBecomesAMediaEventWithWahaUrl() {
+        JsonNode body = sample("message_image.json");
+        List<SourceEvent> events = new WahaMapper(true).map(body, null, null);
+
+        assertThat(events).extracting(SourceEvent::event).containsExactly("message", "media");
+        SourceEvent media = events.get(1);
+        assertThat(media.sessionId()).isEqualTo("toko-jakarta");
+        assertThat(media.deliveryId()).isEqualTo(events.get(0).deliveryId() + ":media");
+        JsonNode file = media.data().path("messageMedia");
+        assertThat(file.path("url").asText()).isEqualTo(body.path("payload").path("media").path("url").asText());
+        assertThat(file.path("mimetype").asText()).isEqualTo("image/png");
+        assertThat(file.path("data").isNull()).isTrue();
+        assertThat(media.data().path("message")).isEqualTo(events.get(0).data().path("message"));
+        // A message without a file, and an ack of one with a file, stay one event.
+        assertThat(new WahaMapper(true).map(sample("message.json"), null, null)).hasSize(1);
+        assertThat(new WahaMapper(true).map(sample("message_ack.json"), null, null)).hasSize(1);
     }
 }
