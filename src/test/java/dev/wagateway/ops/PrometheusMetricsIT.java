@@ -88,6 +88,7 @@ class PrometheusMetricsIT extends PostgresGatewayTest {
         assertThat(value(text, "wagateway_output_backlog", "output=\"http-crm\"")).isZero();
         assertThat(text).contains("wagateway_output_backlog_oldest_seconds{output=\"http-crm\"")
                 .contains("wagateway_output_circuit_open{output=\"http-crm\"");
+        assertThat(value(text, "wagateway_output_disabled", "output=\"http-crm\"")).as("not failing: enabled").isZero();
     }
 
     /** The value of the one sample of {@code metric} whose labels contain {@code label}. */
