@@ -70,6 +70,15 @@ class DisablePolicyTest {
         assertThat(catalog.byName("kafka").orElseThrow().disable().after()).isEqualTo(Duration.ofHours(12));
     }
 
+    /** The default endpoint has no FORWARD_ name for it (nor for retry-schedule): its relaxed name, as outputs.md says. */
+    @Test
+    void theDefaultEndpointTakesItFromTheEnvironment() {
+        Outputs outputs = Binder.get(dev.wagateway.support.DeclaredSettings.environment(Map.of(
+                "FORWARD_URL", "http://127.0.0.1:9/hook", "GATEWAY_OUTPUTS_HTTP_DEFAULT_DISABLEAFTER", "0")))
+                .bind("gateway.outputs", Outputs.class).get();
+        assertThat(new OutputCatalog(outputs).byName("http-default").orElseThrow().disable().never()).isTrue();
+    }
+
     @Test
     void theReasonSaysHowLongSinceWhenAndTheLastError() {
         DisablePolicy policy = DisablePolicy.of("gateway.outputs.http.crm", Duration.ofDays(5));
