@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+
 import dev.wagateway.shared.EnvelopeJson;
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.DeadLetters;
 import dev.wagateway.store.JobLock;
 
@@ -22,10 +26,12 @@ public class DeadLetterReplayer {
     private final OutputStats stats;
     private final JobLock lock;
     private final FailingEndpoints failing;
+    private final EventTracing tracing;
 
     public DeadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery, OutputStats stats,
-            JobLock lock, FailingEndpoints failing) {
+            JobLock lock, FailingEndpoints failing, EventTracing tracing) {
         this.deadLetters = deadLetters;
+        this.tracing = tracing;
         this.failing = failing;
         this.lock = lock;
         this.catalog = catalog;
@@ -73,8 +79,17 @@ public class DeadLetterReplayer {
         int retries = catalog.config().getDelivery().getRetries();
         Duration retryDelay = catalog.config().getDelivery().getRetryDelay();
         Exception failure = null;
+        String traceparent = (String) row.get("traceparent");
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
-            failure = delivery.attempt(output, envelope);
+            Span span = replaySpan(output, envelope, id, traceparent, attempt);
+            try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
+                failure = delivery.attempt(output, envelope);
+            }
+            span.tag(EventTracing.OUTCOME, failure == null ? "delivered" : "retry");
+            if (failure != null) {
+                span.error(failure);
+            }
+            span.end();
             if (failure == null) {
                 stats.sent(outputName, 1);
                 deadLetters.resolve(id);
@@ -88,6 +103,25 @@ public class DeadLetterReplayer {
         String error = OutputDelivery.describe(failure);
         deadLetters.record(envelope, outputName, error, retries + 1, id);
         return new Outcome(id, "pending", error);
+    }
+
+    /**
+     * A replay attempt's span, in the event's trace (continued from the traceparent the dead letter kept) like the
+     * outbox's attempts, tagged with the dead letter's id; its context goes to the output as traceparent.
+     */
+    private Span replaySpan(OutputDefinition output, EventEnvelope envelope, String deadLetterId, String traceparent,
+            int attempt) {
+        if (!tracing.on()) {
+            return Span.NOOP;
+        }
+        return tracing.continueFrom(traceparent).name("deliver " + output.name()).kind(Span.Kind.PRODUCER)
+                .tag(EventTracing.OUTPUT, output.name())
+                .tag(EventTracing.ATTEMPT, String.valueOf(attempt))
+                .tag(EventTracing.EVENT_ID, envelope.eventId())
+                .tag(EventTracing.SESSION, envelope.sessionId())
+                .tag(EventTracing.EVENT_TYPE, envelope.event())
+                .tag(EventTracing.DEAD_LETTER_ID, deadLetterId)
+                .start();
     }
 
     /** Replays the pending dead letters of one output (or all) created within [from, to), oldest first. */

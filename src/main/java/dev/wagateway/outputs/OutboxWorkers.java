@@ -179,34 +179,40 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
     }
 
     /**
-     * One attempt's span, in the trace of the event it delivers (of the first event, for a batch), continued from the
-     * traceparent its outbox row kept: output, attempt number, and afterwards its outcome ({@link #endAttempt}).
+     * One attempt's spans, continued from the traceparent each outbox row kept: the first event's, whose context the
+     * request carries to the receiver, and for a batch one more in each other event's trace, so every event's trace
+     * shows every attempt that carried it. Output, attempt number, and afterwards the outcome ({@link #endAttempt}).
      */
-    private Span attemptSpan(OutputDefinition output, List<Outbox.Delivery> attempt, int attempts) {
+    private List<Span> attemptSpans(OutputDefinition output, List<Outbox.Delivery> attempt, int attempts) {
         if (!tracing.on()) {
-            return Span.NOOP;
+            return List.of(Span.NOOP);
         }
-        Outbox.Delivery head = attempt.get(0);
-        Span span = tracing.continueFrom(head.traceparent()).name("deliver " + output.name()).kind(Span.Kind.PRODUCER)
-                .tag(EventTracing.OUTPUT, output.name())
-                .tag(EventTracing.ATTEMPT, String.valueOf(attempts))
-                .tag(EventTracing.EVENT_ID, head.eventId())
-                .tag(EventTracing.SESSION, head.envelope().sessionId())
-                .tag(EventTracing.EVENT_TYPE, head.envelope().event())
-                .start();
-        if (attempt.size() > 1) {
-            span.tag(EventTracing.BATCH_SIZE, String.valueOf(attempt.size()));
+        List<Span> spans = new ArrayList<>(attempt.size());
+        for (Outbox.Delivery d : attempt) {
+            Span span = tracing.continueFrom(d.traceparent()).name("deliver " + output.name()).kind(Span.Kind.PRODUCER)
+                    .tag(EventTracing.OUTPUT, output.name())
+                    .tag(EventTracing.ATTEMPT, String.valueOf(attempts))
+                    .tag(EventTracing.EVENT_ID, d.eventId())
+                    .tag(EventTracing.SESSION, d.envelope().sessionId())
+                    .tag(EventTracing.EVENT_TYPE, d.envelope().event())
+                    .start();
+            if (attempt.size() > 1) {
+                span.tag(EventTracing.BATCH_SIZE, String.valueOf(attempt.size()));
+            }
+            spans.add(span);
         }
-        return span;
+        return spans;
     }
 
     /** delivered, retry, dead_lettered, or circuit_open (the output was not called; the lane waits). */
-    private static void endAttempt(Span span, String outcome, Throwable failure) {
-        span.tag(EventTracing.OUTCOME, outcome);
-        if (failure != null) {
-            span.error(failure);
+    private static void endAttempt(List<Span> spans, String outcome, Throwable failure) {
+        for (Span span : spans) {
+            span.tag(EventTracing.OUTCOME, outcome);
+            if (failure != null) {
+                span.error(failure);
+            }
+            span.end();
         }
-        span.end();
     }
 
     /** A batch shares its fate: each of its events counts the attempt (the most tried one decides). */
@@ -394,20 +400,20 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     }
                     next += attempt.size();
                     int attempts = attemptNumber(attempt);
-                    Span span = attemptSpan(output, attempt, attempts);
+                    List<Span> spans = attemptSpans(output, attempt, attempts);
                     Exception failure;
-                    try (Tracer.SpanInScope scope = tracing.tracer().withSpan(span)) {
+                    try (Tracer.SpanInScope scope = tracing.tracer().withSpan(spans.get(0))) {
                         failure = delivery.attempt(output, attempt.stream().map(Outbox.Delivery::envelope).toList());
                     }
                     if (failure == null) {
-                        endAttempt(span, "delivered", null);
+                        endAttempt(spans, "delivered", null);
                         attempt.forEach(d -> delivered.add(d.id()));
                         stats.sent(output.name(), attempt.size());
                         failing.succeeded(output);
                         continue;
                     }
                     if (OutputDelivery.refusedByOpenCircuit(failure)) {
-                        endAttempt(span, "circuit_open", null);
+                        endAttempt(spans, "circuit_open", null);
                         // Not an attempt: the output was not called. The lane waits, so an output that is down
                         // builds a backlog that drains when it recovers, instead of a pile of dead letters.
                         dueAgain = OffsetDateTime.now().plus(settings.retryDelay());
@@ -419,7 +425,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     log.debug("output {}: attempt {} of event {} ({} in the delivery) failed: {}", output.name(), attempts,
                             head.eventId(), attempt.size(), error);
                     Duration wait = retry.delayAfter(attempts, ThreadLocalRandom.current()::nextDouble);
-                    endAttempt(span, wait == null ? "dead_lettered" : "retry", failure);
+                    endAttempt(spans, wait == null ? "dead_lettered" : "retry", failure);
                     // The failure clock; true when the output has failed for its disable-after and is now off.
                     boolean off = failing.failed(output, error);
                     if (wait == null) {

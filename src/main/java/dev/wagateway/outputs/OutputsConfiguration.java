@@ -100,7 +100,7 @@ class OutputsConfiguration {
 
     @Bean
     DeadLetterReplayer deadLetterReplayer(DeadLetters deadLetters, OutputCatalog catalog, OutputDelivery delivery,
-            OutputStats stats, JobLock lock, FailingEndpoints failing) {
-        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats, lock, failing);
+            OutputStats stats, JobLock lock, FailingEndpoints failing, EventTracing outputTracing) {
+        return new DeadLetterReplayer(deadLetters, catalog, delivery, stats, lock, failing, outputTracing);
     }
 }

@@ -30,6 +30,8 @@ public final class EventTracing {
     public static final String ATTEMPT = "wagateway.attempt";
     public static final String OUTCOME = "wagateway.outcome";
     public static final String BATCH_SIZE = "wagateway.batch.size";
+    /** On a replay's attempt spans: the dead letter being replayed. */
+    public static final String DEAD_LETTER_ID = "wagateway.dead_letter.id";
 
     public static final EventTracing OFF = new EventTracing(Tracer.NOOP, Propagator.NOOP);
 

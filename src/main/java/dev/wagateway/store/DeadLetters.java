@@ -35,6 +35,12 @@ public class DeadLetters {
 
     /** Records a failed delivery: a new dead letter, or more failed attempts on the one being replayed. */
     public String record(EventEnvelope envelope, String output, String error, int attempts, String replayOf) {
+        return record(envelope, output, error, attempts, replayOf, null);
+    }
+
+    /** The same, keeping the delivery's W3C traceparent (null: tracing off) for the replay's spans. */
+    public String record(EventEnvelope envelope, String output, String error, int attempts, String replayOf,
+            String traceparent) {
         OffsetDateTime now = OffsetDateTime.now();
         String text = error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
         if (replayOf != null) {
@@ -43,7 +49,7 @@ public class DeadLetters {
         }
         String id = EventIds.next();
         jdbc.update(sql.get("dead-letters/insert"), id, envelope.eventId(), envelope.sessionId(), envelope.event(), output,
-                new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now);
+                new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now, traceparent);
         log.warn("event {} dead-lettered for output {} after {} attempt(s): {}", envelope.eventId(), output, attempts, text);
         return id;
     }

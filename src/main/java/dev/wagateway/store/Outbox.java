@@ -254,7 +254,7 @@ public class Outbox {
             EventEnvelope envelope = d.envelope() != null ? d.envelope()
                     : new EventEnvelope(d.eventId(), sessionId, "unknown", MAPPER.createObjectNode(),
                             OffsetDateTime.now(), PayloadFormat.UNIVERSAL, null, null);
-            deadLetters.record(envelope, output, error, attempts, null);
+            deadLetters.record(envelope, output, error, attempts, null, d.traceparent());
             jdbc.update(sql.get("outbox/delivered"), d.id());
         });
     }

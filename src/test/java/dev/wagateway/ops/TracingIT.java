@@ -10,11 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.outputs.DeadLetterReplayer;
 import dev.wagateway.support.Await;
 import dev.wagateway.support.FakeEndpoint;
 import dev.wagateway.support.FakeOtlpCollector;
@@ -35,7 +37,15 @@ import dev.wagateway.support.WebhookClient.Response;
         "gateway.outputs.delivery.retries=3",
         "gateway.outputs.delivery.retry-delay=50ms",
         "gateway.outputs.delivery.timeout=2s",
-        "management.tracing.opentelemetry.export.schedule-delay=100ms"})
+        "management.tracing.opentelemetry.export.schedule-delay=100ms",
+        // A batched output for events the other tests do not send: its retry, two seconds away, carries all that came.
+        "gateway.outputs.http.batched.events=message_create,message_ack,media_uploaded",
+        "gateway.outputs.http.batched.batch-size=5",
+        "gateway.outputs.http.batched.retry-schedule=2s,2s",
+        "gateway.outputs.http.batched.retry-jitter=0",
+        // An output that dead-letters calls after one retry, for the replay's trace.
+        "gateway.outputs.http.dead.events=call",
+        "gateway.outputs.http.dead.retry-schedule=100ms"})
 class TracingIT extends PostgresGatewayTest {
 
     /** OTLP span kinds (trace.proto): SERVER 2, PRODUCER 4. */
@@ -45,6 +55,11 @@ class TracingIT extends PostgresGatewayTest {
     private static FakeOtlpCollector collector;
     private static FakeEndpoint crm;
     private static FakeEndpoint erp;
+    private static FakeEndpoint batched;
+    private static FakeEndpoint dead;
+
+    @Autowired
+    DeadLetterReplayer replayer;
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry registry) throws IOException {
@@ -54,6 +69,10 @@ class TracingIT extends PostgresGatewayTest {
         registry.add("management.otlp.tracing.endpoint", collector::url);
         registry.add("gateway.outputs.http.crm.url", crm::url);
         registry.add("gateway.outputs.http.erp.url", erp::url);
+        batched = new FakeEndpoint();
+        registry.add("gateway.outputs.http.batched.url", batched::url);
+        dead = new FakeEndpoint();
+        registry.add("gateway.outputs.http.dead.url", dead::url);
     }
 
     @AfterAll
@@ -61,12 +80,16 @@ class TracingIT extends PostgresGatewayTest {
         collector.close();
         crm.close();
         erp.close();
+        batched.close();
+        dead.close();
     }
 
     @BeforeEach
     void fresh() {
         crm.reset();
         erp.reset();
+        batched.reset();
+        dead.reset();
     }
 
     @Test
@@ -135,6 +158,76 @@ class TracingIT extends PostgresGatewayTest {
         assertThat(atErp.header("traceparent")).isEqualTo("00-" + traceId + "-" + erpAttempts.get(1).spanId() + "-01");
         // Stored on the row while it waited, and gone with it once delivered.
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE event_id = ?", Long.class, eventId)).isZero();
+    }
+
+    /** One request carries a batch of three events: each event's own trace has the attempt span that carried it. */
+    @Test
+    void everyEventOfABatchHasTheAttemptInItsOwnTrace() {
+        batched.failNext(1);
+        List<String> eventIds = new java.util.ArrayList<>();
+        for (String sample : List.of("message_create", "message_ack", "media_uploaded")) {
+            Response r = client.post("/api/whatsapp/webhook", Samples.forSession(sample, "trace-batch"));
+            assertThat(r.status()).isEqualTo(200);
+            eventIds.add(r.json().path("eventId").asText());
+        }
+
+        // The first attempt (the first event alone, or all three) failed; the retry two seconds later took the three.
+        Await.until(Duration.ofSeconds(15), () -> batched.accepted().size() == 1, "the batch at " + batched.url());
+        FakeEndpoint.Received batch = batched.accepted().get(0);
+        assertThat(batch.header("x-webhook-batch")).isEqualTo("3");
+        String carried = batch.header("traceparent");
+        List<String> traceIds = new java.util.ArrayList<>();
+        for (String eventId : eventIds) {
+            Await.until(Duration.ofSeconds(20), () -> collector.spans().stream().anyMatch(s -> s.name().equals("deliver http-batched")
+                    && eventId.equals(s.attribute("wagateway.event.id")) && "delivered".equals(s.attribute("wagateway.outcome"))),
+                    "the delivered attempt span of " + eventId, () -> collector.spans().toString());
+            ReceivedSpan attempt = collector.spans().stream().filter(s -> s.name().equals("deliver http-batched")
+                    && eventId.equals(s.attribute("wagateway.event.id")) && "delivered".equals(s.attribute("wagateway.outcome")))
+                    .findFirst().orElseThrow();
+            assertThat(attempt.attribute("wagateway.batch.size")).isEqualTo("3");
+            ReceivedSpan store = only(collector.trace(attempt.traceId()), s -> s.name().equals("store event"));
+            assertThat(store.attribute("wagateway.event.id")).as("the attempt is in the event's own trace").isEqualTo(eventId);
+            assertThat(attempt.parentSpanId()).isEqualTo(store.spanId());
+            traceIds.add(attempt.traceId());
+            if (eventId.equals(eventIds.get(0))) {
+                // The request names the first event's attempt, the batch's head.
+                assertThat(carried).isEqualTo("00-" + attempt.traceId() + "-" + attempt.spanId() + "-01");
+            }
+        }
+        assertThat(traceIds).doesNotHaveDuplicates();
+    }
+
+    /** A dead letter keeps its trace: the replay's attempt is a span of the event's trace, its traceparent sent along. */
+    @Test
+    void aReplayedDeadLetterIsDeliveredInTheEventsTrace() {
+        dead.mode(FakeEndpoint.Mode.DOWN);
+        Response r = client.post("/api/whatsapp/webhook", Samples.forSession("call", "trace-dead"));
+        assertThat(r.status()).isEqualTo(200);
+        String eventId = r.json().path("eventId").asText();
+        Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND output = 'http-dead'", Long.class, eventId) == 1,
+                "the dead letter of " + eventId);
+        Map<String, Object> letter = jdbc.queryForMap(
+                "SELECT id, traceparent FROM wa_dead_letters WHERE event_id = ?", eventId);
+        String traceId = ((String) letter.get("traceparent")).split("-")[1];
+
+        dead.mode(FakeEndpoint.Mode.UP);
+        assertThat(replayer.replay((String) letter.get("id")).delivered()).isTrue();
+
+        FakeEndpoint.Received atDead = receivedBy(dead, eventId);
+        Await.until(Duration.ofSeconds(20), () -> collector.trace(traceId).stream().anyMatch(s -> letter.get("id").equals(
+                s.attribute("wagateway.dead_letter.id"))), "the replay's span", () -> collector.trace(traceId).toString());
+        List<ReceivedSpan> trace = collector.trace(traceId);
+        ReceivedSpan store = only(trace, s -> s.name().equals("store event"));
+        assertThat(store.attribute("wagateway.event.id")).isEqualTo(eventId);
+        ReceivedSpan replay = only(trace, s -> letter.get("id").equals(s.attribute("wagateway.dead_letter.id")));
+        assertThat(replay.name()).isEqualTo("deliver http-dead");
+        assertThat(replay.attribute("wagateway.outcome")).isEqualTo("delivered");
+        assertThat(replay.parentSpanId()).isEqualTo(store.spanId());
+        // the two failed attempts before it, dead_lettered at the end, are in the same trace
+        assertThat(trace.stream().filter(s -> s.name().equals("deliver http-dead")).map(s -> s.attribute("wagateway.outcome")))
+                .contains("retry", "dead_lettered", "delivered");
+        assertThat(atDead.header("traceparent")).isEqualTo("00-" + traceId + "-" + replay.spanId() + "-01");
     }
 
     private static FakeEndpoint.Received receivedBy(FakeEndpoint endpoint, String eventId) {
