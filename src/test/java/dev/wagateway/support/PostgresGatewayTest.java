@@ -17,8 +17,8 @@ import dev.wagateway.GatewayApplication;
  * The whole gateway on a random port with the repository's routes/ and a fresh database on the real PostgreSQL
  * server; tests drive it over HTTP and read the tables back.
  *
- * <p>Most tests extend {@link SharedGatewayTest} (or {@link SignedGatewayTest}) instead: one application context,
- * booted once, for all of them. Extend this class directly when a test needs settings no other test may see (its
+ * <p>Most tests extend {@link SharedGatewayTest} (or {@link SignedGatewayTest}, {@link NoAdminKeyGatewayTest})
+ * instead: one application context, booted once, for all of them. Extend this class directly when a test needs settings no other test may see (its
  * own {@code @TestPropertySource}, {@code @Import}, {@code @DynamicPropertySource} with its own servers): each
  * distinct set of settings is an application context of its own, booted on a database of its own, several seconds
  * of every build.

@@ -13,9 +13,11 @@ import org.springframework.test.context.TestPropertySource;
  * The whole gateway with one common set of settings, so that every test class extending it (and adding no settings,
  * {@code @Import} or {@code @DynamicPropertySource} of its own) runs in the same application context on the same
  * database: Spring's test context cache boots it once for all of them. Extend this one, or
- * {@link SignedGatewayTest} when the intake must ask for a signature or the API key; extend
- * {@link PostgresGatewayTest} directly only for settings no other test may see (rate-limit numbers, body limits,
- * scheduled-job intervals, outputs and their fake receivers, another routes directory, a management port).
+ * {@link SignedGatewayTest} when the intake must ask for a signature or the API key, or {@link NoAdminKeyGatewayTest}
+ * for what is off without an admin key; extend {@link PostgresGatewayTest} directly only for settings no other test
+ * may see (rate-limit numbers, body limits, scheduled-job intervals, outputs and their fake receivers, another routes
+ * directory, a management port). A new shared base also goes into {@link SharedContextsTogether}, so that its
+ * classes run together.
  *
  * <p>Sharing asks two things of a test. It proves its point on rows of its own: session ids no other class uses,
  * counts by session, never an absolute {@code count(*)} over a table other classes write (a before/after
