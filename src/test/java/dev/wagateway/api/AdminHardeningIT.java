@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.core.SpringVersion;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.support.NoAdminKeyGatewayTest;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient;
@@ -212,8 +213,7 @@ class AdminHardeningIT {
 
     /** Without ADMIN_API_KEY: the status for probes, nothing else on the application's port. */
     @Nested
-    @AutoConfigureObservability(tracing = false)
-    class WithoutAdminKey extends PostgresGatewayTest {
+    class WithoutAdminKey extends NoAdminKeyGatewayTest {
 
         @Test
         void onlyTheHealthStatusIsServed() {

@@ -6,21 +6,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 
-import dev.wagateway.support.FakeWhatsAppServer;
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
 
@@ -30,14 +22,8 @@ import dev.wagateway.support.WebhookClient.Response;
  * {@code %2F} and {@code %3A} as with the characters themselves, over a real socket; what does not decode, or
  * decodes to no valid id, is a JSON 400 that names the parameter and touches nothing.
  */
-@TestPropertySource(properties = {
-        "gateway.api.admin-key=" + PathParametersIT.KEY,
-        "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
-        "gateway.rate-limit.trusted-per-minute=100000"})
-class PathParametersIT extends PostgresGatewayTest {
+class PathParametersIT extends SharedGatewayTest {
 
-    static final String KEY = "admin-key-Pp31";
-    static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + KEY);
     static final String API = "/api/whatsapp";
     /** whatsapp-web.js's serialised id, as the stock sample has it: an {@code @} and a {@code .}. */
     static final String WWEBJS_ID = "false_6281234567890@c.us_3EB0C767D71D3A5F0A1B";
@@ -45,25 +31,9 @@ class PathParametersIT extends PostgresGatewayTest {
     static final String ODD_ID = "wamid.HBgM/NjI4=:AB@c.us";
     static final String SESSION = "path-shop";
 
-    private static FakeWhatsAppServer whatsAppServer;
-    private static Path mediaDir;
-
-    @DynamicPropertySource
-    static void serverAndMedia(DynamicPropertyRegistry registry) throws IOException {
-        whatsAppServer = new FakeWhatsAppServer();
-        registry.add("gateway.whatsapp-server.url", whatsAppServer::url);
-        mediaDir = Files.createTempDirectory("wagw-path-media");
-        registry.add("gateway.media.dir", mediaDir::toString);
-    }
-
-    @AfterAll
-    static void stop() {
-        whatsAppServer.close();
-    }
-
     @BeforeEach
     void traffic() {
-        if (count("wa_events") > 0) {
+        if (jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ?", Long.class, SESSION) > 0) {
             return;
         }
         for (String sample : new String[] {"qr", "message", "media"}) {
@@ -112,10 +82,10 @@ class PathParametersIT extends PostgresGatewayTest {
         assertThat(png.status()).isEqualTo(200);
         assertThat(png.header("content-type")).isEqualTo("image/png");
 
-        whatsAppServer.clear();
+        whatsAppServer().clear();
         Response start = client.post(API + "/sessions/" + session + "/start", "", ADMIN);
         assertThat(start.status()).as(start.body()).isEqualTo(200);
-        assertThat(whatsAppServer.starts()).singleElement().asString().startsWith("GET " + SESSION + " ");
+        assertThat(whatsAppServer().starts()).singleElement().asString().startsWith("GET " + SESSION + " ");
 
         for (String path : new String[] {"", "/messages", "/qr", "/qr.png"}) {
             Response r = client.get(API + "/sessions/path%40shop" + path, ADMIN);
@@ -127,7 +97,8 @@ class PathParametersIT extends PostgresGatewayTest {
 
     @Test
     void anEventIsFoundByItsEncodedId() {
-        String eventId = jdbc.queryForObject("SELECT event_id FROM wa_events WHERE event = 'qr'", String.class);
+        String eventId = jdbc.queryForObject("SELECT event_id FROM wa_events WHERE session_id = ? AND event = 'qr'",
+                String.class, SESSION);
         Response r = client.get(API + "/events/" + eventId.replace("-", "%2D"), ADMIN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("eventId").asText()).isEqualTo(eventId);
@@ -136,7 +107,8 @@ class PathParametersIT extends PostgresGatewayTest {
 
     @Test
     void aMediaFileIsFoundByItsEncodedHash() {
-        String sha256 = jdbc.queryForObject("SELECT sha256 FROM wa_media", String.class);
+        String sha256 = jdbc.queryForObject("SELECT media_sha256 FROM wa_messages WHERE session_id = ? "
+                + "AND media_sha256 IS NOT NULL", String.class, SESSION);
         String first = String.format("%%%02X", (int) sha256.charAt(0));
         Response r = client.get(API + "/media/" + first + sha256.substring(1), ADMIN);
         assertThat(r.status()).isEqualTo(200);
@@ -164,9 +136,9 @@ class PathParametersIT extends PostgresGatewayTest {
     @ValueSource(strings = {"%", "abc%zz", "abc%4", "%C3%28", "a%0Ab", "%E2%82"})
     void whatDoesNotDecodeIsAJson400ThatTouchesNothing(String raw) throws IOException {
         long before = allRows() + count("wa_messages");
-        String read = rawRequest("GET", API + "/messages/" + raw, "Authorization: Bearer " + KEY);
+        String read = rawRequest("GET", API + "/messages/" + raw, "Authorization: Bearer " + ADMIN_KEY);
         assertThat(read).as(raw).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: application/json")
-                .doesNotContain("Exception", "at dev.", "SELECT", "Tomcat", KEY);
+                .doesNotContain("Exception", "at dev.", "SELECT", "Tomcat", ADMIN_KEY);
         String webhook = rawRequest("POST", API + "/webhook/" + raw, "Content-Type: application/json");
         assertThat(webhook).as(raw).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: application/json")
                 .doesNotContain("Exception", "at dev.", "SELECT", "Tomcat");
@@ -177,7 +149,7 @@ class PathParametersIT extends PostgresGatewayTest {
     void anEncodedControlCharacterIsRefusedByNameBeforeTheRoute() throws IOException {
         // Tomcat itself answers a stray % or bytes that are not UTF-8 (400 bad_request, JSON, as above); a control
         // character passes it, and the gateway's decoder refuses it by the parameter's name
-        assertThat(rawRequest("GET", API + "/messages/a%0Ab", "Authorization: Bearer " + KEY))
+        assertThat(rawRequest("GET", API + "/messages/a%0Ab", "Authorization: Bearer " + ADMIN_KEY))
                 .startsWith("HTTP/1.1 400 ").contains("\"error\":\"invalid_message_id\"");
         assertThat(rawRequest("POST", API + "/webhook/s%09t", "Content-Type: application/json"))
                 .startsWith("HTTP/1.1 400 ").contains("\"error\":\"invalid_session_id\"");

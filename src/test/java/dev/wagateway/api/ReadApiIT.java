@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.wagateway.support.NoAdminKeyGatewayTest;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
@@ -240,8 +241,7 @@ class ReadApiIT {
     }
 
     @Nested
-    @TestPropertySource(properties = "gateway.api.admin-key=")
-    class WithoutAdminKey extends PostgresGatewayTest {
+    class WithoutAdminKey extends NoAdminKeyGatewayTest {
 
         @Test
         void theReadApiIsOffNotOpen() {

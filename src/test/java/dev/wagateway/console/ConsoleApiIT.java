@@ -25,6 +25,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.GatewayApplication;
 import dev.wagateway.support.FakeWhatsAppServer;
+import dev.wagateway.support.NoAdminKeyGatewayTest;
 import dev.wagateway.support.PostgresGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient;
@@ -274,8 +275,7 @@ class ConsoleApiIT {
     }
 
     @Nested
-    @TestPropertySource(properties = "gateway.api.admin-key=")
-    class WithoutAdminKey extends PostgresGatewayTest {
+    class WithoutAdminKey extends NoAdminKeyGatewayTest {
 
         @Test
         void theConsoleIsOff() {

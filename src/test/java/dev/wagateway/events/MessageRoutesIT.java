@@ -14,30 +14,17 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.sql.DefaultSqlEndpoint;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.shared.Digests;
 import dev.wagateway.store.NamedParameterCache;
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
 
 /** The message family of routes, from the shared samples to the rows and files they leave, on PostgreSQL. */
-@TestPropertySource(properties = {
-        "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
-        "gateway.rate-limit.trusted-per-minute=100000"})
-class MessageRoutesIT extends PostgresGatewayTest {
+class MessageRoutesIT extends SharedGatewayTest {
 
     private static final String WEBHOOK = "/api/whatsapp/webhook";
-    private static Path mediaDir;
-
-    @DynamicPropertySource
-    static void media(DynamicPropertyRegistry registry) throws IOException {
-        mediaDir = Files.createTempDirectory("wagw-media");
-        registry.add("gateway.media.dir", mediaDir::toString);
-    }
 
     private Response post(String body) {
         Response r = client.post(WEBHOOK, body);
@@ -172,7 +159,7 @@ class MessageRoutesIT extends PostgresGatewayTest {
 
         byte[] png = Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
         String sha = Digests.sha256Hex(png);
-        Path file = mediaDir.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
+        Path file = mediaDir().resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
         assertThat(Files.readAllBytes(file)).isEqualTo(png);
 
         assertThat(jdbc.queryForMap("SELECT * FROM wa_media WHERE sha256 = ?", sha))
@@ -194,14 +181,14 @@ class MessageRoutesIT extends PostgresGatewayTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_media WHERE sha256 = ?", Long.class, sha)).isEqualTo(1);
         assertThat(message("media-twice", "m-a")).containsEntry("media_sha256", sha).containsEntry("media_filename", "a.txt");
         assertThat(message("media-twice", "m-b")).containsEntry("media_sha256", sha).containsEntry("media_filename", "b.txt");
-        try (Stream<Path> files = Files.walk(mediaDir)) {
+        try (Stream<Path> files = Files.walk(mediaDir())) {
             assertThat(files.filter(p -> p.getFileName().toString().equals(sha)).count()).isEqualTo(1);
         }
     }
 
     @Test
     void pathTraversalFileNamesNeverReachThePath() throws IOException {
-        Path outside = mediaDir.getParent().resolve("wagw-escape.txt");
+        Path outside = mediaDir().getParent().resolve("wagw-escape.txt");
         Files.deleteIfExists(outside);
         String base64 = Base64.getEncoder().encodeToString("payload".getBytes());
         for (String name : List.of("../wagw-escape.txt", "..\\\\..\\\\wagw-escape.txt", "/etc/passwd", "..")) {
@@ -209,7 +196,7 @@ class MessageRoutesIT extends PostgresGatewayTest {
             assertThat(status(r)).isEqualTo("processed");
         }
         assertThat(outside).doesNotExist();
-        try (Stream<Path> files = Files.walk(mediaDir)) {
+        try (Stream<Path> files = Files.walk(mediaDir())) {
             assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
                     .allMatch(n -> n.matches("[0-9a-f]{64}"));
         }
@@ -224,7 +211,7 @@ class MessageRoutesIT extends PostgresGatewayTest {
         assertThat(row).containsEntry("status", "failed");
         assertThat((String) row.get("error")).contains("base64");
         assertThat((String) row.get("data_json")).contains("not*base64!!");
-        try (Stream<Path> files = Files.walk(mediaDir.resolve("incoming"))) {
+        try (Stream<Path> files = Files.walk(mediaDir().resolve("incoming"))) {
             assertThat(files.filter(Files::isRegularFile)).as("no partial file left").isEmpty();
         } catch (IOException e) {
             throw new AssertionError(e);

@@ -6,18 +6,13 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
 
 /** Each session-lifecycle event, posted as the stock server sends it, leaves the session row SPEC.md describes. */
-@TestPropertySource(properties = {
-        "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
-        "gateway.rate-limit.trusted-per-minute=100000"
-})
-class SessionLifecycleIT extends PostgresGatewayTest {
+class SessionLifecycleIT extends SharedGatewayTest {
 
     private static final String WEBHOOK = "/api/whatsapp/webhook";
 

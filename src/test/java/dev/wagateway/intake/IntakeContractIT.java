@@ -17,30 +17,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.test.context.TestPropertySource;
 
 import dev.wagateway.security.HmacSha256;
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SignedGatewayTest;
 import dev.wagateway.support.Samples;
 import dev.wagateway.support.WebhookClient.Response;
 
 /**
  * SPEC.md's endpoints, payload formats, security and response table, row by row, over real HTTP against a real
- * PostgreSQL. Both a secret (with a previous one) and an API key are configured, as in production.
+ * PostgreSQL. Both a secret (with a previous one) and an API key are configured, as in production
+ * ({@link SignedGatewayTest}: SECRET, PREVIOUS_SECRET, API_KEY; bodies up to 64 KiB).
  */
-@TestPropertySource(properties = {
-        "gateway.security.webhook-secret=" + IntakeContractIT.SECRET,
-        "gateway.security.webhook-secret-previous=" + IntakeContractIT.PREVIOUS_SECRET,
-        "gateway.security.api-key=" + IntakeContractIT.API_KEY,
-        "gateway.intake.max-body-bytes=65536",
-        "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128",
-        "gateway.rate-limit.trusted-per-minute=100000"
-})
-class IntakeContractIT extends PostgresGatewayTest {
+class IntakeContractIT extends SignedGatewayTest {
 
-    static final String SECRET = "current-secret-Zq81";
-    static final String PREVIOUS_SECRET = "previous-secret-Kp02";
-    static final String API_KEY = "inbound-key-7Hx3";
     static final String WEBHOOK = "/api/whatsapp/webhook";
 
     private final ObjectMapper mapper = new ObjectMapper();

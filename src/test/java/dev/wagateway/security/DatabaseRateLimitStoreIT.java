@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.wagateway.store.SqlCatalog;
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 
 /**
  * The shared buckets on the real PostgreSQL server. Two stores on one database stand for two gateway instances:
  * together they let through one limit per client, not one each, also when requests race.
  */
-class DatabaseRateLimitStoreIT extends PostgresGatewayTest {
+class DatabaseRateLimitStoreIT extends SharedGatewayTest {
 
     static final String EXISTS = new SqlCatalog().get("rate-limit/bucket-exists");
 

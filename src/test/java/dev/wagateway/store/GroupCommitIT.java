@@ -26,14 +26,14 @@ import dev.wagateway.shared.PayloadFormat;
 import dev.wagateway.store.EventArchive.Delivery;
 import dev.wagateway.store.EventArchive.Stored;
 import dev.wagateway.support.Await;
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 
 /**
  * Group commit on the real PostgreSQL server: deliveries that queue up while a writer is busy are stored in one
  * transaction, with the same outcomes as one by one. A first delivery holds the only writer (its route waits on
  * a latch) while the rest queue up, so the next batch is known to hold all of them.
  */
-class GroupCommitIT extends PostgresGatewayTest {
+class GroupCommitIT extends SharedGatewayTest {
 
     @Autowired
     EventArchive archive;

@@ -12,10 +12,10 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 
 /** Scheduled jobs run on one instance at a time: two JobLocks on one PostgreSQL database stand for two instances. */
-class JobLockIT extends PostgresGatewayTest {
+class JobLockIT extends SharedGatewayTest {
 
     @Autowired
     DataSource dataSource;

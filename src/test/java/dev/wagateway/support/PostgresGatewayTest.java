@@ -15,7 +15,13 @@ import dev.wagateway.GatewayApplication;
 
 /**
  * The whole gateway on a random port with the repository's routes/ and a fresh database on the real PostgreSQL
- * server; tests drive it over HTTP and read the tables back. Subclasses add settings with @TestPropertySource.
+ * server; tests drive it over HTTP and read the tables back.
+ *
+ * <p>Most tests extend {@link SharedGatewayTest} (or {@link SignedGatewayTest}, {@link NoAdminKeyGatewayTest})
+ * instead: one application context, booted once, for all of them. Extend this class directly when a test needs settings no other test may see (its
+ * own {@code @TestPropertySource}, {@code @Import}, {@code @DynamicPropertySource} with its own servers): each
+ * distinct set of settings is an application context of its own, booted on a database of its own, several seconds
+ * of every build.
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -51,7 +57,10 @@ public abstract class PostgresGatewayTest {
         return jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
     }
 
-    /** Rows of every table a request could touch, to show that a refused request changed nothing. */
+    /**
+     * Rows of every table a request could touch, to show that a refused request changed nothing: compared before
+     * and after it within one test, which holds on a shared database too (classes run one at a time).
+     */
     protected long allRows() {
         return count("wa_events") + count("wa_sessions") + count("wa_event_dedupe");
     }

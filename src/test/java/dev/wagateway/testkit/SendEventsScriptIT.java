@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SignedGatewayTest;
 import dev.wagateway.support.Samples;
 
 /**
@@ -19,11 +18,7 @@ import dev.wagateway.support.Samples;
  * port: every sample in the stock server's shape with its API key, in the modified sender's shape signed, and a
  * wrong key, which must show as a failure.
  */
-@TestPropertySource(properties = {
-        "gateway.security.webhook-secret=script-secret",
-        "gateway.security.api-key=script-key",
-        "gateway.rate-limit.trusted-senders=127.0.0.1/32,::1/128"})
-class SendEventsScriptIT extends PostgresGatewayTest {
+class SendEventsScriptIT extends SignedGatewayTest {
 
     private record Run(int exit, String output) {
     }
@@ -43,7 +38,7 @@ class SendEventsScriptIT extends PostgresGatewayTest {
 
     @Test
     void everySampleInTheStockShapeWithTheApiKey() throws Exception {
-        Run run = sendEvents("--session", "script-stock", "--api-key", "script-key");
+        Run run = sendEvents("--session", "script-stock", "--api-key", API_KEY);
 
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains(Samples.ALL.size() + " sent, " + Samples.ALL.size() + " answered 2xx, 0 not");
@@ -54,7 +49,7 @@ class SendEventsScriptIT extends PostgresGatewayTest {
 
     @Test
     void namedSamplesInTheUniversalShapeSigned() throws Exception {
-        Run run = sendEvents("--format", "universal", "--secret", "script-secret", "--session", "script-universal",
+        Run run = sendEvents("--format", "universal", "--secret", SECRET, "--session", "script-universal",
                 "message", "auth_failure", "ready");
 
         assertThat(run.exit()).as(run.output()).isZero();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.wagateway.support.PostgresGatewayTest;
+import dev.wagateway.support.SharedGatewayTest;
 import dev.wagateway.support.WebhookClient.Response;
 
 /** With none of a source's settings its endpoint is off: 404 JSON for the handshake and for posts, nothing stored. */
-class SourcesOffIT extends PostgresGatewayTest {
+class SourcesOffIT extends SharedGatewayTest {
 
     @ParameterizedTest
     @CsvSource({"GET, /api/whatsapp/cloud?hub.mode=subscribe&hub.verify_token=&hub.challenge=1",
