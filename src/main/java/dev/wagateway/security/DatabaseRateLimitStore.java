@@ -16,6 +16,7 @@ import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
@@ -71,12 +72,35 @@ public class DatabaseRateLimitStore implements RateLimitStore {
     public Decision tryAcquire(String key, int perMinute) {
         ConsumptionProbe probe;
         try {
-            probe = proxy(key, perMinute).tryConsumeAndReturnRemaining(1);
+            try {
+                probe = proxy(key, perMinute).tryConsumeAndReturnRemaining(1);
+            } catch (RuntimeException e) {
+                if (!bucketMissing(e)) {
+                    throw e;
+                }
+                // A new key taken by two instances at once: Bucket4j's batching fails the whole batch when the row
+                // it locked had no state yet (the other instance inserted it empty), where a single command would
+                // create the bucket. So this request goes again as a single command. Letting the batch through
+                // instead overshot the limit by the batch (DatabaseRateLimitStoreIT).
+                probe = buckets.builder()
+                        .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY)
+                        .build(key, () -> configuration(perMinute))
+                        .tryConsumeAndReturnRemaining(1);
+            }
         } catch (RuntimeException e) {
             logUnavailable(e);
             return new Decision(true, perMinute, 0);
         }
         return Decision.of(probe);
+    }
+
+    static boolean bucketMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
