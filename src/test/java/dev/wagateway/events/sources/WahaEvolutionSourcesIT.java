@@ -535,15 +535,25 @@ class WahaEvolutionSourcesIT extends PostgresGatewayTest {
         Response message = admin("/api/whatsapp/messages/3EB0E11E2F3A4B5C6D7E");
         assertThat(message.json().path("mediaUrl").asText()).isEqualTo("/api/whatsapp/media/" + sha256);
         assertThat(message.json().path("mediaMimetype").asText()).isEqualTo("image/png");
+        assertServedAsPng(sha256, Base64.getDecoder().decode(base64));
+        // Evolution posts the same message again when it got no 2xx: the file is not stored twice, the event is a duplicate
+        evolutionSample("messages_upsert_image_base64", session);
+        assertStoredOnceAndNotArchivedTwice(sha256, session);
+    }
+
+    /** GET /api/whatsapp/media/{sha256} serves the stored file, as a PNG. */
+    private void assertServedAsPng(String sha256, byte[] expected) throws Exception {
         HttpResponse<byte[]> file = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whatsapp/media/" + sha256))
                         .header("Authorization", "Bearer " + ADMIN).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.headers().firstValue("content-type")).hasValue("image/png");
-        assertThat(file.body()).isEqualTo(Base64.getDecoder().decode(base64));
-        // Evolution posts the same message again when it got no 2xx: the file is not stored twice, the event is a duplicate
-        evolutionSample("messages_upsert_image_base64", session);
+        assertThat(file.body()).isEqualTo(expected);
+    }
+
+    /** After the source's retry: one file, and only the message and media events of the first delivery. */
+    private void assertStoredOnceAndNotArchivedTwice(String sha256, String session) {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_media WHERE sha256 = ?", Long.class, sha256)).isEqualTo(1L);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ?", Long.class, session)).isEqualTo(2L);
     }
@@ -565,17 +575,10 @@ class WahaEvolutionSourcesIT extends PostgresGatewayTest {
                 .containsEntry("media_sha256", sha256).containsEntry("type", "image");
         assertThat(jdbc.queryForList("SELECT event, status FROM wa_events WHERE session_id = ? ORDER BY event", session))
                 .extracting(row -> row.get("event") + ":" + row.get("status")).containsExactly("media:processed", "message:processed");
-        HttpResponse<byte[]> file = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whatsapp/media/" + sha256))
-                        .header("Authorization", "Bearer " + ADMIN).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(file.statusCode()).isEqualTo(200);
-        assertThat(file.headers().firstValue("content-type")).hasValue("image/png");
-        assertThat(file.body()).isEqualTo(png);
+        assertServedAsPng(sha256, png);
         // WAHA's retry of the same event: a duplicate, the file stored once
         wahaSample("message_image", session);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_media WHERE sha256 = ?", Long.class, sha256)).isEqualTo(1L);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events WHERE session_id = ?", Long.class, session)).isEqualTo(2L);
+        assertStoredOnceAndNotArchivedTwice(sha256, session);
     }
 
     /** A file WAHA no longer has (its files live 180 s by default): the message is stored, the media event failed with why. */
