@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,7 +26,13 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
-    /** Creates an empty database, dropped again when the test JVM exits; returns its JDBC URL. */
+    /**
+     * Creates an empty database, dropped again when the test JVM exits; returns its JDBC URL. The drop is a Spring
+     * Boot shutdown handler, not a JVM shutdown hook of its own: handlers run after every application context has
+     * closed, whereas hooks run side by side, and a database dropped under the cached contexts still closing made
+     * each of them retry its connections for seconds (over 30 s at the end of a whole run, until Failsafe killed
+     * the JVM).
+     */
     public static String createDatabase(String purpose) {
         String name = ("wagw_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
         try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
@@ -34,7 +41,7 @@ public final class TestPostgres {
             throw new IllegalStateException("PostgreSQL is required for this test and is not reachable at " + SERVER_URL
                     + " (start it: pg_ctlcluster --skip-systemctl-redirect <version> main start)", e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name)));
+        SpringApplication.getShutdownHandlers().add(() -> drop(name));
         return urlOf(name);
     }
 
