@@ -9,15 +9,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The gateway in a JVM of its own, started from the test class path with the JVM options a test chooses (a
- * bounded heap), and GC logging so the test can read the heap's high-water mark.
+ * The gateway in a JVM of its own, with the JVM options a test chooses (a bounded heap), and GC logging so the test
+ * can read the heap's high-water mark.
+ *
+ * <p>When the packaged jar is there and newer than every compiled class (always under {@code ./mvnw verify}: Failsafe
+ * runs after {@code package}), it is started the production way, by {@code tools/gateway}: the jar extracted, with
+ * the JDK's class-data-sharing archive (made by one training run, kept in {@code target/gateway-process-cache}). So
+ * these tests run what operators run, and each of the twenty-odd forked starts of a build costs a few seconds less.
+ * Otherwise (an IDE run before packaging) it starts from the test class path.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -50,17 +59,61 @@ public final class GatewayProcess implements AutoCloseable {
         Path dir = Files.createTempDirectory("wagw-process");
         Path gcLog = dir.resolve("gc.log");
         Path output = dir.resolve("out.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Xlog:gc:file=" + gcLog);
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-Xlog:gc:file=" + gcLog);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.wagateway.GatewayApplication");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Path jar = currentPackagedJar();
+        if (jar != null) {
+            command.add(Path.of("tools", "gateway").toAbsolutePath().toString());
+            Map<String, String> environment = builder.environment();
+            environment.put("GATEWAY_JAR", jar.toString());
+            environment.put("GATEWAY_JAVA", java);
+            environment.put("GATEWAY_CACHE_DIR", Path.of("target", "gateway-process-cache").toAbsolutePath().toString());
+            environment.put("JAVA_OPTS", String.join(" ", options));
+            // What the test class path gave the other way: the test runs' log levels and small pools.
+            command.add("--spring.config.import=optional:file:" + TEST_SETTINGS.toAbsolutePath());
+        } else {
+            command.add(java);
+            command.addAll(options);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add("dev.wagateway.GatewayApplication");
+        }
         command.add("--server.port=" + port);
         command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new GatewayProcess(process, port, gcLog, output);
+    }
+
+    private static final Path TEST_SETTINGS = Path.of("target", "test-classes", "config", "application.properties");
+
+    /** The packaged jar when it holds the classes just compiled, else null (a stale jar would test old code). */
+    private static Path currentPackagedJar() throws IOException {
+        Path target = Path.of("target");
+        if (!Files.isDirectory(target) || !Files.isExecutable(Path.of("tools", "gateway"))) {
+            return null;
+        }
+        Path jar;
+        try (Stream<Path> jars = Files.list(target)) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("whatsapp-webhook-gateway-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().endsWith(".original")).findFirst().orElse(null);
+        }
+        if (jar == null) {
+            return null;
+        }
+        FileTime packaged = Files.getLastModifiedTime(jar);
+        try (Stream<Path> classes = Files.walk(target.resolve("classes"))) {
+            boolean newer = classes.filter(Files::isRegularFile).anyMatch(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).compareTo(packaged) > 0;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+            return newer ? null : jar.toAbsolutePath();
+        }
     }
 
     public boolean isAlive() {
