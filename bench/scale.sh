@@ -16,7 +16,7 @@
 # empty database's rate, every read < 50 ms, after idle >= 0.9 of before) are printed met or missed, and a missed
 # bar makes the exit status 3.
 #
-#   flock /tmp/wagateway-bench.lock bench/scale.sh          N = 5,000,000 (~4-5 GB, about 45 min)
+#   flock /tmp/wagateway-bench.lock bench/scale.sh          N = 5,000,000 (~12 GB while it runs, 25-30 min)
 #   SCALE_EVENTS=200000 SCALE_IDLE=60 flock /tmp/wagateway-bench.lock bench/scale.sh
 #   bench/scale.sh --smoke    seconds, tiny N, no bars: fails only if it cannot run or a 200 has no stored row
 #   bench/scale.sh --jar J    an already built jar
