@@ -2,7 +2,8 @@
 -- message_ack (of this thread's earlier messages), 10% session-lifecycle events; bodies are the samples from
 -- src/test/resources/samples with a unique message id each; every request HMAC-signed over its exact body, and
 -- carrying a unique X-Delivery-Id. Counts answers by status for the report.
---   env: BENCH_SECRET (required), BENCH_PATH (default /api/whatsapp/webhook), BENCH_SAMPLES, BENCH_SESSIONS
+--   env: BENCH_SECRET (required), BENCH_PATH (default /api/whatsapp/webhook), BENCH_SAMPLES, BENCH_SESSIONS (20),
+--        BENCH_SESSION_PREFIX (bench-: the session ids are the prefix and 0 .. BENCH_SESSIONS - 1)
 local dir = os.getenv("BENCH_DIR") or "bench"
 package.path = dir .. "/?.lua;" .. package.path
 local sha = require("sha256")
@@ -10,6 +11,7 @@ local sha = require("sha256")
 local samples = os.getenv("BENCH_SAMPLES") or "src/test/resources/samples"
 local path = os.getenv("BENCH_PATH") or "/api/whatsapp/webhook"
 local sessions = tonumber(os.getenv("BENCH_SESSIONS") or "20")
+local prefix = os.getenv("BENCH_SESSION_PREFIX") or "bench-"
 local sign = sha.hmac(os.getenv("BENCH_SECRET") or error("BENCH_SECRET is not set"))
 -- Unique per wrk run, so ids never repeat across runs against the same database.
 local run = os.getenv("BENCH_RUN") or tostring(os.time())
@@ -45,7 +47,7 @@ function init(args)
 end
 
 local function session()
-  return "bench-" .. (n % sessions)
+  return prefix .. (n % sessions)
 end
 
 local function build()
