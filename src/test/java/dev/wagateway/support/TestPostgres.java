@@ -35,15 +35,7 @@ public final class TestPostgres {
      * the JVM).
      */
     public static String createDatabase(String purpose) {
-        String name = ("wagw_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
-        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL is required for this test and is not reachable at " + SERVER_URL
-                    + " (start it: pg_ctlcluster --skip-systemctl-redirect <version> main start)", e);
-        }
-        SpringApplication.getShutdownHandlers().add(() -> drop(name));
-        return urlOf(name);
+        return urlOf(create(purpose, null));
     }
 
     /**
@@ -52,27 +44,34 @@ public final class TestPostgres {
      * fifty-odd application contexts of a build did. The gateway's Flyway then only validates, as on a restart.
      */
     public static String createMigratedDatabase(String purpose) {
+        return urlOf(create(purpose, migratedTemplate()));
+    }
+
+    /** A new database (a copy of {@code template}, or empty when null), dropped at exit; returns its name. */
+    private static String create(String purpose, String template) {
         String name = ("wagw_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
-        String template = migratedTemplate();
         try (Connection c = DriverManager.getConnection(SERVER_URL, USER, PASSWORD); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
+            s.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
         } catch (SQLException e) {
-            throw new IllegalStateException("could not copy the migrated template database " + template, e);
+            throw new IllegalStateException(template == null
+                    ? "PostgreSQL is required for this test and is not reachable at " + SERVER_URL
+                            + " (start it: pg_ctlcluster --skip-systemctl-redirect <version> main start)"
+                    : "could not copy the migrated template database " + template, e);
         }
         SpringApplication.getShutdownHandlers().add(() -> drop(name));
-        return urlOf(name);
+        return name;
     }
 
     private static String template;
 
     private static synchronized String migratedTemplate() {
         if (template == null) {
-            String url = createDatabase("template");
+            String name = create("template", null);
             // The locations the gateway's Flyway reads on PostgreSQL (application.yml: common + {vendor}).
-            Flyway.configure().dataSource(url, USER, PASSWORD)
+            Flyway.configure().dataSource(urlOf(name), USER, PASSWORD)
                     .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
                     .load().migrate();
-            template = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+            template = name;
         }
         return template;
     }
