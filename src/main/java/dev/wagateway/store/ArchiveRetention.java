@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -19,6 +20,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * dedupe claims that have expired. Only the raw archive: sessions, messages, calls and media stay. Each batch
  * lowers the event count of the sessions it deleted from in the same transaction, so the count the sessions list
  * shows stays equal to the rows left; and the throughput rollup's rows older than two days go.
+ * <p>
+ * On PostgreSQL (wa_events partitioned by month since V17) a month wholly past retention goes as one partition:
+ * counted per session, the sessions' counts lowered, detached and dropped in one transaction. A month an output still
+ * owes events of (wa_outbox) is trimmed row by row instead, as are wa_events_legacy and wa_events_default; the rows
+ * of the month the cut-off falls in stay until that month is wholly past retention, so PostgreSQL keeps events up
+ * to a month longer than {@code days}. On H2 every old event is deleted row by row.
  * Called by the scheduled route in routes/housekeeping.yaml on every instance; one of them purges at a time.
  */
 class ArchiveRetention {
@@ -34,9 +41,11 @@ class ArchiveRetention {
     private final int batchSize;
     private final Clock clock;
     private final JobLock lock;
+    private final ArchivePartitions partitions;
 
     public ArchiveRetention(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, int days, int batchSize,
-            Clock clock, JobLock lock) {
+            Clock clock, JobLock lock, ArchivePartitions partitions) {
+        this.partitions = partitions;
         this.jdbc = jdbc;
         this.tx = tx;
         this.lock = lock;
@@ -60,8 +69,20 @@ class ArchiveRetention {
         }
         long events = 0;
         OffsetDateTime before = now.minusDays(days);
+        OffsetDateTime rowsBefore = before;
+        List<ArchivePartitions.Partition> months = partitions.list().stream()
+                .filter(ArchivePartitions.Partition::isMonth).toList();
+        for (ArchivePartitions.Partition month : months) {
+            if (!month.to().isAfter(before.toInstant())) {
+                events += dropIfNotOwed(month);
+            } else if (month.from().isBefore(rowsBefore.toInstant())) {
+                // The month the cut-off falls in keeps all its rows until it goes whole.
+                rowsBefore = OffsetDateTime.ofInstant(month.from(), ZoneOffset.UTC);
+            }
+        }
+        OffsetDateTime rowCutOff = rowsBefore;
         for (int i = 0; i < MAX_BATCHES; i++) {
-            int[] batch = tx.execute(status -> purgeEventBatch(before));
+            int[] batch = tx.execute(status -> purgeEventBatch(rowCutOff));
             events += batch[1];
             if (batch[0] < batchSize) {
                 break;
@@ -71,6 +92,56 @@ class ArchiveRetention {
             log.info("retention: deleted {} archived events older than {} days and {} expired dedupe claims", events, days, claims);
         }
         return events;
+    }
+
+    /**
+     * Drops one month partition wholly past retention, unless an output still owes one of its events (then the
+     * row-by-row batches trim it, keeping those). Returns the events dropped. One transaction: the month is held
+     * still, counted per session, the sessions' counts lowered (the sessions locked in session order, as the
+     * archive writers lock them), then detached and dropped; every lock waited for at most 5 s, so a drop queued
+     * behind a long read never holds the webhook's inserts up for longer. A drop that times out is tried again by
+     * the next run.
+     */
+    private long dropIfNotOwed(ArchivePartitions.Partition month) {
+        String name = ArchivePartitions.checked(month.name());
+        try {
+            long dropped = tx.execute(status -> {
+                jdbc.execute(sql.get("postgresql/partitions/lock-timeout"));
+                jdbc.execute(sql.get("postgresql/partitions/no-statement-timeout"));
+                jdbc.execute(sql.get("postgresql/retention/lock-partition").replace("{partition}", name));
+                if (Boolean.TRUE.equals(jdbc.queryForObject(
+                        sql.get("postgresql/retention/partition-owed").replace("{partition}", name), Boolean.class))) {
+                    return -1L;
+                }
+                List<Object[]> lowered = jdbc.query(sql.get("postgresql/retention/partition-session-counts")
+                        .replace("{partition}", name), (rs, n) -> new Object[] {rs.getLong(2), rs.getString(1)});
+                long total = 0;
+                if (!lowered.isEmpty()) {
+                    List<String> sessions = lowered.stream().map(row -> (String) row[1]).toList();
+                    jdbc.query(con -> {
+                        var statement = con.prepareStatement(sql.get("sessions/lock-last-accepted"));
+                        statement.setArray(1, con.createArrayOf("VARCHAR", sessions.toArray()));
+                        return statement;
+                    }, rs -> { });
+                    jdbc.batchUpdate(sql.get("retention/lower-event-count"), lowered);
+                    for (Object[] row : lowered) {
+                        total += (Long) row[0];
+                    }
+                }
+                jdbc.execute(sql.get("postgresql/retention/detach-partition").replace("{partition}", name));
+                jdbc.execute(sql.get("postgresql/retention/drop-partition").replace("{partition}", name));
+                return total;
+            });
+            if (dropped < 0) {
+                log.info("retention: {} is past retention but an output still owes some of its events: trimmed row by row", name);
+                return 0;
+            }
+            log.info("retention: dropped partition {} ({} archived events)", name, dropped);
+            return dropped;
+        } catch (DataAccessException e) {
+            log.warn("retention: could not drop partition {} this time: {}", name, e.getMostSpecificCause().getMessage());
+            return 0;
+        }
     }
 
     /**

@@ -7,12 +7,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /** Archive retention and the vacuum of churned tables (store.ArchiveRetention, store.TableVacuum). */
 @ConfigurationProperties(prefix = "gateway.retention")
 class RetentionProperties {
-    /** Archived events older than this many days are deleted; 0 keeps them forever. Domain tables are kept. */
+    /**
+     * Archived events older than this many days are deleted; 0 keeps them forever. Domain tables are kept. On
+     * PostgreSQL a month goes whole once all of it is this old, so events stay up to a month longer.
+     */
     private int archiveDays = 90;
     /** Rows deleted per statement, so a purge never holds long locks. */
     private int batchSize = 1000;
     /** How often the purge runs, and how long after start-up it first runs. */
     private Duration interval = Duration.ofHours(1);
+    /**
+     * PostgreSQL: wa_events has a partition for the current month and this many months after it, made ahead by the
+     * archive-partitions-ahead job (store.ArchivePartitions) on the purge's schedule.
+     */
+    private int partitionsAhead = 3;
     /** How long after start-up the purge first runs. */
     private Duration initialDelay = Duration.ofMinutes(1);
 
@@ -41,6 +49,8 @@ class RetentionProperties {
     public long getAnalyzeMinRows() { return analyzeMinRows; }
     public void setAnalyzeMinRows(long analyzeMinRows) { this.analyzeMinRows = analyzeMinRows; }
 
+    public int getPartitionsAhead() { return partitionsAhead; }
+    public void setPartitionsAhead(int partitionsAhead) { this.partitionsAhead = partitionsAhead; }
     public int getArchiveDays() { return archiveDays; }
     public void setArchiveDays(int archiveDays) { this.archiveDays = archiveDays; }
     public int getBatchSize() { return batchSize; }

@@ -107,10 +107,17 @@ class StoreConfiguration {
     }
 
     @Bean
-    ArchiveRetention archiveRetention(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql,
+    ArchivePartitions archivePartitions(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, StoreProperties store,
             RetentionProperties retention, JobLock lock) {
-        return new ArchiveRetention(jdbc, tx, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC(),
+        return new ArchivePartitions(jdbc, tx, sql, store.onPostgres(), retention.getPartitionsAhead(), Clock.systemUTC(),
                 lock);
+    }
+
+    @Bean
+    ArchiveRetention archiveRetention(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql,
+            RetentionProperties retention, JobLock lock, ArchivePartitions partitions) {
+        return new ArchiveRetention(jdbc, tx, sql, retention.getArchiveDays(), retention.getBatchSize(), Clock.systemUTC(),
+                lock, partitions);
     }
 
     @Bean

@@ -28,8 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class TableVacuum {
 
     private static final Logger log = LoggerFactory.getLogger(TableVacuum.class);
-    /** The names stale-tables may return are spliced into ANALYZE: only the gateway's own tables' shape passes. */
-    private static final Pattern TABLE = Pattern.compile("wa_[a-z_]+");
+    /** The names stale-tables may return are spliced into ANALYZE: only the shape of the gateway's own tables
+     * and of wa_events' partitions (wa_events_p202701) passes. */
+    private static final Pattern TABLE = Pattern.compile("wa_[a-z0-9_]+");
 
     private final JdbcTemplate jdbc;
     private final SqlCatalog sql;

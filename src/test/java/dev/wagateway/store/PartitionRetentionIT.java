@@ -1,0 +1,174 @@
+package dev.wagateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.wagateway.support.Counters;
+import dev.wagateway.support.TestPostgres;
+
+/**
+ * PostgreSQL's partitioned archive (V17) over the months: the job makes partitions ahead and moves what landed in
+ * DEFAULT into them; retention drops a month wholly past it as a partition, keeps a month an output still owes
+ * events of (trimmed row by row), keeps the month the cut-off falls in whole, and the sessions' counts stay exact.
+ * The months pass by giving the jobs clocks months ahead of today; the database is migrated today, so its legacy
+ * partition covers everything up to next month and its month partitions start there.
+ */
+class PartitionRetentionIT {
+
+    private static final int RETENTION_DAYS = 30;
+
+    private HikariDataSource dataSource;
+    private JdbcTemplate jdbc;
+    private TransactionTemplate tx;
+    private final SqlCatalog sql = new SqlCatalog();
+    private JobLock lock;
+    /** The first month partition V17 made: the month after today's. */
+    private final YearMonth m1 = YearMonth.now(ZoneOffset.UTC).plusMonths(1);
+
+    @BeforeEach
+    void database() {
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(TestPostgres.createMigratedDatabase("partitions"));
+        dataSource.setUsername(TestPostgres.USER);
+        dataSource.setPassword(TestPostgres.PASSWORD);
+        jdbc = new JdbcTemplate(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        lock = new JobLock(dataSource, sql, true);
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    @Test
+    void theJobKeepsMonthsAheadAndMovesWhatLandedInDefault() {
+        assertThat(partitions()).containsExactly("wa_events_legacy", name(m1), name(m1.plusMonths(1)),
+                name(m1.plusMonths(2)), "wa_events_default");
+        // Five months on, events arrive for a month no partition covers yet: they land in DEFAULT.
+        YearMonth later = m1.plusMonths(4);
+        for (int i = 0; i < 3; i++) {
+            insertEvent("late-" + i, "s1", at(later, 3 + i));
+        }
+        assertThat(partitionOf("late-0")).isEqualTo("wa_events_default");
+        setCountsFromTheTable();
+
+        List<String> created = partitionsJob(at(m1.plusMonths(3), 10)).createAhead();
+
+        // The month of the clock and the three after it; the ones V17 made are kept.
+        assertThat(created).containsExactly(name(m1.plusMonths(3)), name(later), name(later.plusMonths(1)),
+                name(later.plusMonths(2)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(partitionOf("late-" + i)).isEqualTo(name(later));
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events_default", Long.class)).isZero();
+        assertThat(partitionsJob(at(m1.plusMonths(3), 10)).createAhead()).as("a second run has nothing to do").isEmpty();
+        // The new partitions have the parent's keys and indexes.
+        assertThat(jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE tablename = ?", String.class, name(later)))
+                .hasSize(6).contains(name(later) + "_pkey");
+        Counters.assertSessionCountsExact(jdbc);
+    }
+
+    @Test
+    void retentionDropsAWholeMonthKeepsAnOwedOneAndTheMonthTheCutOffFallsIn() {
+        // Months m1 .. m1+3 have partitions once the job ran at m1+3; the clock is then early in m1+4.
+        partitionsJob(at(m1.plusMonths(3), 1)).createAhead();
+        OffsetDateTime now = at(m1.plusMonths(4), 5);
+        OffsetDateTime cutOff = now.minusDays(RETENTION_DAYS);
+        // m1: wholly past retention, nothing owed: dropped whole. Two sessions, so the count of each is lowered.
+        for (int i = 0; i < 4; i++) {
+            insertEvent("m1-a" + i, "a", at(m1, 2 + i));
+        }
+        insertEvent("m1-b0", "b", at(m1, 20));
+        // m1+1: wholly past retention, but an output still owes one event: trimmed row by row, the owed one kept.
+        YearMonth m2 = m1.plusMonths(1);
+        insertEvent("m2-a0", "a", at(m2, 3));
+        insertEvent("m2-owed", "b", at(m2, 4));
+        jdbc.update("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at) VALUES ('away', 'b', 'm2-owed', 2, ?)",
+                at(m2, 4));
+        // m1+3: the cut-off falls in it; its rows older than the cut-off stay until the whole month is past.
+        YearMonth m4 = m1.plusMonths(3);
+        OffsetDateTime olderThanCutOff = cutOff.minusDays(1);
+        assertThat(YearMonth.from(olderThanCutOff)).as("precondition: the cut-off's month").isEqualTo(m4);
+        insertEvent("m4-old", "a", olderThanCutOff);
+        insertEvent("m4-new", "b", now.minusDays(1));
+        // The legacy partition (today's month and before): trimmed row by row, as before V17.
+        insertEvent("legacy-old", "a", OffsetDateTime.now(ZoneOffset.UTC).minusDays(40));
+        setCountsFromTheTable();
+
+        ArchiveRetention retention = new ArchiveRetention(jdbc, tx, sql, RETENTION_DAYS, 2, Clock.fixed(now.toInstant(),
+                ZoneOffset.UTC), lock, partitionsJob(now));
+        long purged = retention.purge();
+
+        assertThat(partitions()).as("m1 dropped as a partition").doesNotContain(name(m1)).contains(name(m2), name(m4));
+        assertThat(purged).as("5 dropped with m1, m2-a0 and legacy-old deleted").isEqualTo(7);
+        assertThat(ids()).containsExactlyInAnyOrder("m2-owed", "m4-old", "m4-new");
+        Counters.assertSessionCountsExact(jdbc);
+        assertThat(count("a")).isEqualTo(1);
+        assertThat(count("b")).isEqualTo(2);
+
+        // Once delivered, the owed month goes too, as a partition.
+        jdbc.update("DELETE FROM wa_outbox");
+        assertThat(retention.purge()).isEqualTo(1);
+        assertThat(partitions()).doesNotContain(name(m2));
+        assertThat(ids()).containsExactlyInAnyOrder("m4-old", "m4-new");
+        Counters.assertSessionCountsExact(jdbc);
+        // The events read by id still (the outbox's join and events/{id} look up event_id alone).
+        assertThat(jdbc.queryForList(sql.get("api/event"), "m4-old")).hasSize(1);
+    }
+
+    private ArchivePartitions partitionsJob(OffsetDateTime now) {
+        return new ArchivePartitions(jdbc, tx, sql, true, 3, Clock.fixed(now.toInstant(), ZoneOffset.UTC), lock);
+    }
+
+    private void insertEvent(String id, String session, OffsetDateTime at) {
+        jdbc.update("INSERT INTO wa_sessions (session_id, status, first_seen_at, updated_at) VALUES (?, 'ready', ?, ?) "
+                + "ON CONFLICT DO NOTHING", session, at, at);
+        jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
+                + "VALUES (?, ?, 'message', 'universal', ?, '{}', 'x', 'processed')", id, session, at);
+    }
+
+    /** The rows above are written behind the archive's back: the counts are set as the archive would have kept them. */
+    private void setCountsFromTheTable() {
+        jdbc.update("UPDATE wa_sessions s SET event_count = (SELECT count(*) FROM wa_events e WHERE e.session_id = s.session_id)");
+    }
+
+    private long count(String session) {
+        return jdbc.queryForObject("SELECT event_count FROM wa_sessions WHERE session_id = ?", Long.class, session);
+    }
+
+    private List<String> ids() {
+        return jdbc.queryForList("SELECT event_id FROM wa_events", String.class);
+    }
+
+    private List<String> partitions() {
+        return new ArchivePartitions(jdbc, tx, sql, true, 3, Clock.systemUTC(), lock).list().stream()
+                .map(ArchivePartitions.Partition::name).toList();
+    }
+
+    private String partitionOf(String eventId) {
+        return jdbc.queryForObject("SELECT tableoid::regclass::text FROM wa_events WHERE event_id = ?", String.class, eventId);
+    }
+
+    private static String name(YearMonth month) {
+        return String.format("wa_events_p%04d%02d", month.getYear(), month.getMonthValue());
+    }
+
+    private static OffsetDateTime at(YearMonth month, int day) {
+        return month.atDay(day).atTime(12, 0).atOffset(ZoneOffset.UTC);
+    }
+}
