@@ -131,6 +131,48 @@ class PartitionRetentionIT {
         assertThat(jdbc.queryForList(sql.get("api/event"), "m4-old")).hasSize(1);
     }
 
+    @Test
+    void theTableVacuumJobAnalyzesThePartitionsAndTheParent() {
+        TableVacuum vacuum = new TableVacuum(jdbc, sql, true, 1000, 1000, lock);
+        jdbc.update("INSERT INTO wa_sessions (session_id, status, first_seen_at, updated_at) VALUES ('a', 'ready', now(), now())");
+        insertMany("legacy", OffsetDateTime.now(ZoneOffset.UTC).minusDays(3), 2000);
+        insertMany("m1", at(m1, 2), 1000);
+        // Never analyzed: the parent alone, whose ANALYZE also samples every partition.
+        List<String> first = analyzedOnceCounted(vacuum, "wa_events");
+        assertThat(first).contains("wa_events").noneMatch(t -> t.startsWith("wa_events_"));
+        assertThat(jdbc.queryForObject("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = ?",
+                Boolean.class, name(m1))).as("the partitions analyzed with it").isTrue();
+        // One month's partition trebles, the whole archive does not double: that partition alone.
+        insertMany("m1-more", at(m1, 3), 2000);
+        List<String> second = analyzedOnceCounted(vacuum, name(m1));
+        assertThat(second).contains(name(m1)).doesNotContain("wa_events", "wa_events_legacy");
+    }
+
+    /** Runs the job until it analyzed {@code table} (the statistics' row counts arrive within a second or so). */
+    private static List<String> analyzedOnceCounted(TableVacuum vacuum, String table) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        List<String> analyzed = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            analyzed = vacuum.run().analyzed();
+            if (analyzed.contains(table)) {
+                return analyzed;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("the job never analyzed " + table + "; last run: " + analyzed);
+    }
+
+    private void insertMany(String prefix, OffsetDateTime at, int n) {
+        jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
+                + "SELECT ? || g, 'a', 'message', 'universal', ?, '{}', 'x', 'processed' FROM generate_series(1, ?) g",
+                prefix + "-", at, n);
+    }
+
     private ArchivePartitions partitionsJob(OffsetDateTime now) {
         return new ArchivePartitions(jdbc, tx, sql, true, 3, Clock.fixed(now.toInstant(), ZoneOffset.UTC), lock);
     }
