@@ -14,8 +14,9 @@
 -- (events/{id}, the outbox's join) probes each partition's primary key index, which leads with event_id.
 --
 -- Cost: the CHECK constraint below reads the old table once (a sequential scan) and the new primary key index is
--- built over it, both under an exclusive lock: about a second per million archived events (docs/operating.md,
--- "Upgrading"). The other indexes are reused as they are. Stop the old gateways first, or accept the pause.
+-- built over it, both under an exclusive lock: about 2 s per million archived events (1.94 s at 1 M with
+-- bench/partitions.sh; docs/operating.md, "Upgrading"). The other indexes are reused as they are. Stop the old
+-- gateways first, or accept the pause.
 SET LOCAL statement_timeout = 0;
 
 ALTER TABLE wa_events RENAME TO wa_events_legacy;
