@@ -71,45 +71,53 @@ class ReadQueries {
         return events(sessionId, event, status, null, since, null, page);
     }
 
-    /** The archive filtered by any of session, event, status, source and received time [since, until). */
+    /**
+     * The archive filtered by any of session, event, status, source and received time [since, until). The page's
+     * keys are found first, from the index alone (each filter's index ends with received_at and event_id, V18),
+     * and only those rows are read: in one statement PostgreSQL prices the newest-first received_at index as
+     * cheaper for a value it thinks common, and walks every row since that value was last seen (209 ms at 5 M
+     * events for {@code event=call} when the recent traffic had none). ReadQueriesPlanIT keeps that shape.
+     */
     public Query events(String sessionId, String event, String status, String source, OffsetDateTime since,
             OffsetDateTime until, Page page) {
-        StringBuilder q = new StringBuilder(sql.get("api/events"));
+        StringBuilder keys = new StringBuilder("SELECT k.event_id, k.received_at FROM wa_events k");
         List<Object> args = new ArrayList<>();
         String glue = " WHERE ";
         if (source != null) {
-            q.append(glue).append("e.source = ?");
+            keys.append(glue).append("k.source = ?");
             args.add(source);
             glue = " AND ";
         }
         if (sessionId != null) {
-            q.append(glue).append("e.session_id = ?");
+            keys.append(glue).append("k.session_id = ?");
             args.add(sessionId);
             glue = " AND ";
         }
         if (event != null) {
-            q.append(glue).append("e.event = ?");
+            keys.append(glue).append("k.event = ?");
             args.add(event);
             glue = " AND ";
         }
         if (status != null) {
-            q.append(glue).append("e.status = ?");
+            keys.append(glue).append("k.status = ?");
             args.add(status);
             glue = " AND ";
         }
         if (since != null) {
-            q.append(glue).append("e.received_at >= ?");
+            keys.append(glue).append("k.received_at >= ?");
             args.add(since);
             glue = " AND ";
         }
         if (until != null) {
-            q.append(glue).append("e.received_at < ?");
+            keys.append(glue).append("k.received_at < ?");
             args.add(until);
         }
-        q.append(" ORDER BY e.received_at DESC, e.event_id DESC LIMIT ? OFFSET ?");
+        keys.append(" ORDER BY k.received_at DESC, k.event_id DESC LIMIT ? OFFSET ?");
         args.add(page.limit());
         args.add(page.offset());
-        return new Query(q.toString(), args);
+        String q = sql.get("api/events") + " JOIN (" + keys + ") page ON page.event_id = e.event_id"
+                + " AND page.received_at = e.received_at ORDER BY e.received_at DESC, e.event_id DESC";
+        return new Query(q, args);
     }
 
     /** Events per minute and type since a time, oldest minute first. */

@@ -131,8 +131,25 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
      * showed, so that a failure tells why.
      */
     private void waitFor(String what, Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> what + "; the page showed: " + pageState())
+        waitFor(what, condition, () -> "");
+    }
+
+    /** As above; {@code gateway} adds what the gateway holds, so a timeout tells the page's fault from the server's. */
+    private void waitFor(String what, Supplier<Boolean> condition, Supplier<String> gateway) {
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .withMessage(() -> what + "; the page showed: " + pageState() + gateway.get())
                 .until(d -> condition.get());
+    }
+
+    /** The session row and its latest QR events as stored, for a QR wait's failure message. */
+    private String storedQr(String session) {
+        try {
+            return "; the gateway holds: " + jdbc.queryForList("SELECT status, qr_at, LEFT(qr, 24) AS qr FROM wa_sessions"
+                    + " WHERE session_id = ?", session) + ", its QR events: " + jdbc.queryForList("SELECT received_at,"
+                    + " status, error FROM wa_events WHERE session_id = ? AND event = 'qr' ORDER BY received_at", session);
+        } catch (RuntimeException e) {
+            return "; the gateway's rows unreadable: " + e.getMessage();
+        }
     }
 
     private String pageState() {
@@ -226,14 +243,14 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
         // The server then posts the session's QR: it shows, and it is the posted one.
         String first = "2@first-code-" + System.nanoTime() + ",AbCdEf0123456789=,GhIjKl0123456789=";
         post(Samples.forSession("qr", "toko-medan").replaceAll("\"qr\":\"[^\"]*\"", "\"qr\":\"" + first + "\""));
-        waitFor("the QR to show and decode", () -> first.equals(shownQr()));
+        waitFor("the QR to show and decode", () -> first.equals(shownQr()), () -> storedQr("toko-medan"));
         screenshot("link");
 
         // A new code replaces it within a second or two, without a reload.
         String second = "2@second-code-" + System.nanoTime() + ",ZyXwVu9876543210=,TsRqPo9876543210=";
         post(Samples.forSession("qr", "toko-medan").replaceAll("\"qr\":\"[^\"]*\"", "\"qr\":\"" + second + "\""));
         long posted = System.nanoTime();
-        waitFor("the new QR", () -> second.equals(shownQr()));
+        waitFor("the new QR", () -> second.equals(shownQr()), () -> storedQr("toko-medan"));
         assertThat(Duration.ofNanos(System.nanoTime() - posted)).isLessThan(Duration.ofMillis(2500));
 
         // Scanned and ready: the code gives way to "linked".
