@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Called by the scheduled route {@code archive-partitions-ahead} (routes/housekeeping.yaml) on every instance; one
  * runs it at a time (JobLock). Nothing to do on H2, whose wa_events is not partitioned.
  */
-public class ArchivePartitions {
+class ArchivePartitions {
 
     private static final Logger log = LoggerFactory.getLogger(ArchivePartitions.class);
     /** The month partitions' names: only these are created, dropped or spliced into DDL. */
