@@ -4,9 +4,7 @@
 # env: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_PORT (18080), BENCH_JAVA_OPTS,
 #      BENCH_START_SECONDS (60: how long a gateway may take to answer; a loaded 2-core machine needs more)
 
-pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5432}
-pg_user=${BENCH_PG_USER:-postgres}
+source bench/args.sh
 port=${BENCH_PORT:-18080}
 url="http://127.0.0.1:$port"
 secret=bench-secret-$RANDOM

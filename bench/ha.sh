@@ -22,20 +22,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-smoke=0
-jar=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --smoke) smoke=1 ;;
-    --jar) jar="$2"; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
+source bench/args.sh
+bench_options "$@"
 
-pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5432}
-pg_user=${BENCH_PG_USER:-postgres}
 port=${HA_PORT:-18090}
 declare -A ports=([a]=$(( port + 1 )) [b]=$(( port + 2 )))
 stats_port=$(( port + 3 ))
@@ -59,10 +48,7 @@ if ! command -v haproxy >/dev/null; then
 fi
 command -v node >/dev/null || { echo "Node.js is needed for bench/ha-sender.js" >&2; exit 1; }
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 db=wagw_ha_$(date +%s)_$RANDOM
 work=$(mktemp -d)

@@ -18,10 +18,7 @@ afters=${5:-3}
 conc=${6:-64}
 source bench/common.sh
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 # shellcheck disable=SC2086
 start_gateway "$jar" wagw_idle ${BENCH_GATEWAY_ARGS:-}
 q() { $psql -d "$db" -Atc "$1"; }

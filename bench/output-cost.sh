@@ -31,10 +31,7 @@ read -r -a modes <<< "${BENCH_MODES:-none http batch}"
 source bench/common.sh
 command -v node >/dev/null || { echo "Node.js is needed for the receiving endpoint" >&2; exit 1; }
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 declare -A pid_of db_of url_of
 results=$(mktemp)

@@ -17,32 +17,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-smoke=0
-jar=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --smoke) smoke=1 ;;
-    --jar) jar="$2"; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
+source bench/args.sh
+bench_options "$@"
 events=${PART_EVENTS:-1000000}
 month_events=${PART_MONTH_EVENTS:-300000}
 sessions=${PART_SESSIONS:-1000}
 timeout=${PART_RETENTION_TIMEOUT:-900}
 if [[ $smoke == 1 ]]; then events=${PART_EVENTS:-5000}; month_events=${PART_MONTH_EVENTS:-3000}; fi
-pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5432}
-pg_user=${BENCH_PG_USER:-postgres}
 port=${BENCH_PORT:-18900}
 psql="psql -q -X -h $pg_host -p $pg_port -U $pg_user"
 q() { $psql -d "$1" -v ON_ERROR_STOP=1 -Atc "$2"; }
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -o -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 stamp=$(date +%s)_$$
 dbs=(wagw_part_mig_empty_$stamp wagw_part_mig_big_$stamp wagw_part_ret_drop_$stamp wagw_part_ret_rows_$stamp)

@@ -17,10 +17,7 @@ rounds=${4:-2}
 seconds=${5:-10}
 source bench/common.sh
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 answered() { awk '/^STATUS 200 / {print $3}' "$1"; }

@@ -32,9 +32,7 @@ while [[ $# -gt 0 ]]; do
 done
 (( ${#arrangements[@]} )) || arrangements=(plain socket ha)
 
-pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5432}
-pg_user=${BENCH_PG_USER:-postgres}
+source bench/args.sh
 port=${RESTART_PORT:-18190}
 senders=${RESTART_SENDERS:-10}
 pause_ms=${RESTART_PAUSE_MS:-100}
@@ -47,10 +45,7 @@ if [[ -z ${GATEWAY_JAVA:-} ]]; then
   export GATEWAY_JAVA=${java25:-$(command -v java)}
 fi
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
 
 work=$(mktemp -d)

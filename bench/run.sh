@@ -37,10 +37,7 @@ fi
 source bench/common.sh
 command -v pgbench >/dev/null || { echo "pgbench is needed (PostgreSQL client tools)" >&2; exit 1; }
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 start_gateway "$jar" wagw_bench \
   --camel.main.routes-include-pattern="file:$routes/*.yaml,file:bench/baseline-route.yaml"

@@ -28,16 +28,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-smoke=0
-jar=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --smoke) smoke=1 ;;
-    --jar) jar="$2"; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
+source bench/args.sh
+bench_options "$@"
 events=${SCALE_EVENTS:-5000000}
 sessions=${SCALE_SESSIONS:-1000}
 days=${SCALE_DAYS:-35}
@@ -56,10 +48,7 @@ source bench/common.sh
 export BENCH_SESSIONS=$sessions BENCH_SESSION_PREFIX=scale-
 admin_key=scale-admin-$RANDOM$RANDOM
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 stamp=$(date +%s)_$$
 big=wagw_scale_big_$stamp

@@ -31,10 +31,7 @@ source bench/common.sh
 command -v node >/dev/null || { echo "Node.js is needed for the sender and the receiver" >&2; exit 1; }
 receiver_port=$(( port + 1 ))
 
-if [[ -z $jar ]]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/whatsapp-webhook-gateway-*.jar | grep -v original | head -n 1)
-fi
+bench_jar
 
 PORT=$receiver_port node bench/order-receiver.js &
 node_pid=$!  # stopped by common.sh's cleanup, with the gateway and the database

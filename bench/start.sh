@@ -18,9 +18,7 @@ cd "$(dirname "$0")/.."
 n=${N:-5}
 java17=${JAVA17_HOME:-$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -1)}
 java25=${JAVA25_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
-pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5432}
-pg_user=${BENCH_PG_USER:-postgres}
+source bench/args.sh
 port=${BENCH_PORT:-18090}
 ways=(${BENCH_WAYS:-plain-17 plain-25 gateway-17 gateway-25})
 jar=$(ls target/whatsapp-webhook-gateway-*.jar 2>/dev/null | head -1)
