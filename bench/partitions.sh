@@ -94,7 +94,8 @@ preload "${dbs[1]}" "$events" "$(date -u -d '-35 days' '+%F %T+00')" "$(date -u 
 echo "preload: $(( SECONDS - start )) s, wa_events $(( $(q "${dbs[1]}" "SELECT pg_total_relation_size('wa_events')") / 1048576 )) MB"
 declare -A took
 for d in "${dbs[0]}" "${dbs[1]}"; do
-  gateway "$d" "$work/$d.log"; stop
+  # V17 alone: Flyway reports one time for every migration it applies in a start, and V18 follows V17.
+  gateway "$d" "$work/$d.log" --spring.flyway.target=17; stop
   took[$d]=$(flyway_time "$work/$d.log")
 done
 [[ $(q "${dbs[1]}" "SELECT count(*) FROM wa_events") == "$events" ]] || { echo "rows lost by V17" >&2; exit 1; }
