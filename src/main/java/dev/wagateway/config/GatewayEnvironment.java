@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -24,7 +26,8 @@ import org.springframework.core.env.PropertySource;
  * {@code gateway.data-dir} when it is unset, so a first run needs nothing installed;</li>
  * <li>where the YAML routes are read from: {@code ROUTES_DIR}, else {@code ./routes} when it exists, else the
  * default set packaged in the jar;</li>
- * <li>tracing: off unless an OTLP endpoint is set ({@link TracingSwitch}).</li>
+ * <li>tracing: off unless an OTLP endpoint is set ({@link TracingSwitch});</li>
+ * <li>whether a start that asked for the build's AOT-processed context may use it ({@link SpringAot}).</li>
  * </ul>
  * Explicit {@code spring.datasource.url} or {@code camel.main.routes-include-pattern} settings win.
  */
@@ -36,6 +39,13 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
     static final String ALIASES = "gatewayEnvironmentAliases";
     /** The property source Spring Boot names the packaged application.yml by. */
     private static final String PACKAGED_YML = "class path resource [application.yml]";
+
+    private final Log log;
+
+    /** The one constructor Spring Boot calls (a second would make it call the no-argument one): logs deferred. */
+    public GatewayEnvironment(DeferredLogFactory logs) {
+        this.log = logs.getLog(GatewayEnvironment.class);
+    }
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -78,6 +88,7 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
         env.getPropertySources().addLast(new MapPropertySource("gatewayDerived", derived));
         env.getPropertySources().addLast(new SqlDialectSource(env));
         env.getPropertySources().addFirst(new TracingSwitch(env));
+        SpringAot.decide(env, application, log);
     }
 
     /**
@@ -114,9 +125,12 @@ public class GatewayEnvironment implements EnvironmentPostProcessor, Ordered {
             this.env = env;
         }
 
-        /** Whether spans are made and exported: an OTLP endpoint is set. */
+        /**
+         * Whether spans are made and exported: an OTLP endpoint is set. Never while the build makes the AOT context,
+         * whatever the build machine's environment: that context is the one without tracing.
+         */
         static boolean on(ConfigurableEnvironment env) {
-            return !env.getProperty(ENDPOINT, "").isBlank();
+            return !SpringAot.processing() && !env.getProperty(ENDPOINT, "").isBlank();
         }
 
         @Override

@@ -7,10 +7,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.springboot.CamelRequestHandlerMapping;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -48,12 +49,18 @@ class RoutesConfiguration {
         return registration;
     }
 
-    /** ROUTES_RELOAD=true: edits of the routes directory are applied while the gateway runs. */
+    /**
+     * ROUTES_RELOAD=true: edits of the routes directory are applied while the gateway runs. Decided here at run time,
+     * not by {@code @ConditionalOnProperty}: the fast start's context is Spring AOT processed at build time
+     * ({@link SpringAot}), which would fix a condition to the build's environment.
+     */
     @Bean
-    @ConditionalOnProperty(name = "gateway.routes-reload", havingValue = "true")
-    RouteReloader routeReloader(CamelContext camel, RouteGate gate,
+    ApplicationListener<ApplicationEvent> routeReloader(CamelContext camel, RouteGate gate,
             @Value("${camel.main.routes-include-pattern}") String routes,
             GatewayProperties properties, ObjectProvider<CamelRequestHandlerMapping> httpMappings) {
+        if (!properties.isRoutesReload()) {
+            return event -> { };
+        }
         String first = routes.split(",")[0].trim();
         if (!first.startsWith("file:") || !first.endsWith("/*.yaml")) {
             throw new IllegalStateException("ROUTES_RELOAD needs the routes in a directory (ROUTES_DIR or ./routes), "

@@ -12,7 +12,6 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -81,11 +80,16 @@ class OutputsConfiguration {
                 d.getLinger()), outputTracing);
     }
 
-    /** The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send. */
+    /**
+     * The RabbitMQ output's broker, from RABBITMQ_URI (amqp://user:pass@host:5672/vhost); opened on first send, so
+     * without RABBITMQ_URI (no RabbitMQ output) it is never opened. Always defined rather than on a condition: the
+     * fast start's context is Spring AOT processed at build time, which fixes conditions to the build's environment.
+     */
     @Bean
-    @ConditionalOnExpression("'${gateway.outputs.rabbitmq.uri:}' != ''")
     ConnectionFactory rabbitConnectionFactory(Outputs outputs) {
-        return new CachingConnectionFactory(URI.create(outputs.getRabbitmq().getUri().trim()));
+        String uri = outputs.getRabbitmq().getUri();
+        return uri == null || uri.isBlank() ? new CachingConnectionFactory()
+                : new CachingConnectionFactory(URI.create(uri.trim()));
     }
 
     @Bean

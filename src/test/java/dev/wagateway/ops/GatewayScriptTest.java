@@ -78,7 +78,7 @@ class GatewayScriptTest {
         // No cache yet: the first start trains one, writing it under a name the production run does not read.
         assertThat(run.output()).containsPattern("train: -XX:AOTCacheOutput=" + cache + "/[0-9a-f]{16}-java25\\.0\\.3\\+9-LTS-aot/app\\.aot\\.part");
         assertThat(run.output()).containsPattern("exec: " + home + "/bin/java -XX:AOTCache=" + cache
-                + "/[0-9a-f]{16}-java25\\.0\\.3\\+9-LTS-aot/app\\.aot -XX:MaxRAMPercentage=75 -jar " + cache
+                + "/[0-9a-f]{16}-java25\\.0\\.3\\+9-LTS-aot/app\\.aot -Dspring\\.aot\\.enabled=true -XX:MaxRAMPercentage=75 -jar " + cache
                 + "/[0-9a-f]{16}-java25\\.0\\.3\\+9-LTS-aot/whatsapp-webhook-gateway-1\\.jar --server\\.port=9000\n");
     }
 
@@ -88,7 +88,7 @@ class GatewayScriptTest {
         Run run = gateway(Map.of("GATEWAY_JAVA", home.resolve("bin/java").toString()), "--dry-run");
 
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("-XX:ArchiveClassesAtExit=").containsPattern("exec: \\S+/bin/java -XX:SharedArchiveFile=\\S+-java17\\.0\\.15\\+6-Debian-1deb12u1-cds/app\\.jsa -jar ");
+        assertThat(run.output()).contains("-XX:ArchiveClassesAtExit=").containsPattern("exec: \\S+/bin/java -XX:SharedArchiveFile=\\S+-java17\\.0\\.15\\+6-Debian-1deb12u1-cds/app\\.jsa -Dspring\\.aot\\.enabled=true -jar ");
     }
 
     @Test
@@ -97,6 +97,16 @@ class GatewayScriptTest {
         String before = gateway(Map.of("JAVA_HOME", home.toString()), "--dry-run").output();
         Files.writeString(dir.resolve("app/whatsapp-webhook-gateway-1.jar"), "the next release");
         String after = gateway(Map.of("JAVA_HOME", home.toString()), "--dry-run").output();
+
+        assertThat(key(after)).isNotEqualTo(key(before));
+    }
+
+    @Test
+    void otherJavaOptionsGetANewCache() throws Exception {
+        Path home = jdk("jdk25", "25.0.3+9-LTS");
+        String before = gateway(Map.of("JAVA_HOME", home.toString()), "--dry-run").output();
+        String after = gateway(Map.of("JAVA_HOME", home.toString(), "JAVA_OPTS", "-XX:+UseSerialGC"), "--dry-run")
+                .output();
 
         assertThat(key(after)).isNotEqualTo(key(before));
     }

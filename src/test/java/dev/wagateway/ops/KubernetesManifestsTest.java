@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -201,7 +202,7 @@ class KubernetesManifestsTest {
 
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new MapPropertySource("pod", Map.of("ROUTES_DIR", mountPoint.toString())));
-        new GatewayEnvironment().postProcessEnvironment(env, new SpringApplication());
+        new GatewayEnvironment(Supplier::get).postProcessEnvironment(env, new SpringApplication());
         String pattern = env.getProperty("camel.main.routes-include-pattern");
         assertThat(pattern).isEqualTo("file:" + mountPoint.toAbsolutePath().normalize() + "/*.yaml");
 

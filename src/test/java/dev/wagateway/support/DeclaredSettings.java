@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -250,7 +251,7 @@ public final class DeclaredSettings {
             env.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
         }
         ConfigDataEnvironmentPostProcessor.applyTo(env);
-        new GatewayEnvironment().postProcessEnvironment(env, new SpringApplication());
+        new GatewayEnvironment(Supplier::get).postProcessEnvironment(env, new SpringApplication());
         return env;
     }
 }
