@@ -32,7 +32,8 @@ class WhatsAppServer {
         this.baseUrl = baseUrl == null || baseUrl.isBlank() ? null : baseUrl.trim().replaceAll("/+$", "");
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // Only with a server to call: making a client loads the JDK's trust store, tens of ms of every start.
+        this.http = this.baseUrl == null ? null : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public boolean configured() {
