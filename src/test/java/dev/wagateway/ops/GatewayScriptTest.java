@@ -102,16 +102,6 @@ class GatewayScriptTest {
     }
 
     @Test
-    void otherJavaOptionsGetANewCache() throws Exception {
-        Path home = jdk("jdk25", "25.0.3+9-LTS");
-        String before = gateway(Map.of("JAVA_HOME", home.toString()), "--dry-run").output();
-        String after = gateway(Map.of("JAVA_HOME", home.toString(), "JAVA_OPTS", "-XX:+UseSerialGC"), "--dry-run")
-                .output();
-
-        assertThat(key(after)).isNotEqualTo(key(before));
-    }
-
-    @Test
     void anOlderJdkOrFastStartOffRunsThePlainJar() throws Exception {
         Path jar = dir.resolve("app/whatsapp-webhook-gateway-1.jar");
         Run old = gateway(Map.of("JAVA_HOME", jdk("jdk11", "11.0.2+9").toString()), "--dry-run", "--x=1");
