@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,7 +107,7 @@ class ReadQueriesPlanIT extends SharedGatewayTest {
         reads.put("dedupe find", new ReadQueries.Query(sql.get("dedupe/find"), List.of("s", "k")));
         reads.put("retention's old events", new ReadQueries.Query(sql.get("retention/old-events"), List.of(since, 1000)));
         reads.put("retention's delete of a session's", new ReadQueries.Query(sql.get("retention/delete-session-events"),
-                List.of("toko-jakarta", new String[] {"a", "b"})));
+                List.of("toko-jakarta", new UUID[] {UUID.randomUUID(), UUID.randomUUID()})));
         reads.put("retention's count", new ReadQueries.Query(sql.get("retention/lower-event-count"), List.of(2, "toko-jakarta")));
         reads.put("throughput rollup purge", new ReadQueries.Query(sql.get("retention/purge-event-minutes"), List.of(since)));
         reads.put("dedupe purge", new ReadQueries.Query(sql.get("retention/purge-dedupe"), List.of(since, 1000)));
