@@ -17,7 +17,8 @@ import dev.wagateway.shared.EventIds;
 
 /**
  * h2/V19 on an embedded database that has lived at V18 (the first-run default): the id columns become UUID with
- * every row, key and index kept and the same text read back; a value that is not a UUID stops it, naming it.
+ * every row, key and index kept and the same text read back; a value that is not a UUID stops it, naming it, and
+ * once fixed the next start finishes it.
  */
 class EventIdsAsUuidEmbeddedMigrationIT {
 
@@ -37,7 +38,7 @@ class EventIdsAsUuidEmbeddedMigrationIT {
 
         flyway(url).load().migrate();
 
-        assertThat(types(jdbc)).containsOnly("UUID").hasSize(6);
+        assertThat(types(jdbc)).containsOnly("uuid").hasSize(6);
         assertThat(snapshot(jdbc)).isEqualTo(before);
         assertThat(jdbc.queryForObject("SELECT event_id FROM wa_events WHERE event_id = ?", String.class,
                 EventIds.uuid(EVENT))).isEqualTo(EVENT);
@@ -64,10 +65,13 @@ class EventIdsAsUuidEmbeddedMigrationIT {
 
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_event_dedupe", Long.class)).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_events", Long.class)).isEqualTo(2);
-        // Once the row is fixed, the same migration goes through on the next start.
+        // H2 has no transactional DDL: Flyway keeps V19 as failed, and the tables before the bad one are converted.
+        // Fixed as docs/operating.md says (the row, then the failed migration's history row, as Flyway's repair
+        // would), the next start converts the rest; the tables done already take the statement again unchanged.
         jdbc.update("DELETE FROM wa_event_dedupe WHERE dedupe_key = 'k-bad'");
+        assertThat(jdbc.update("DELETE FROM flyway_schema_history WHERE NOT success")).isEqualTo(1);
         flyway(url).load().migrate();
-        assertThat(types(jdbc)).containsOnly("UUID").hasSize(6);
+        assertThat(types(jdbc)).containsOnly("uuid").hasSize(6);
     }
 
     private static void fill(JdbcTemplate jdbc) {
@@ -102,9 +106,10 @@ class EventIdsAsUuidEmbeddedMigrationIT {
         s.put("keys", jdbc.queryForList("SELECT table_name || ' ' || constraint_type FROM information_schema.table_constraints "
                 + "WHERE table_schema = 'public' AND table_name IN ('wa_events', 'wa_event_dedupe', 'wa_outbox', "
                 + "'wa_dead_letters', 'wa_sessions') ORDER BY 1", String.class));
-        s.put("indexes", jdbc.queryForList("SELECT table_name || ' ' || index_name || ' ' || column_name || ' ' "
-                + "|| ordinal_position FROM information_schema.index_columns WHERE table_schema = 'public' ORDER BY 1",
-                String.class));
+        // H2 names a primary key's index itself, and names it anew when it copies the table.
+        s.put("indexes", jdbc.queryForList("SELECT table_name || ' ' || CASE WHEN index_name LIKE 'PRIMARY_KEY%' "
+                + "THEN 'primary key' ELSE index_name END || ' ' || column_name || ' ' || ordinal_position "
+                + "FROM information_schema.index_columns WHERE table_schema = 'public' ORDER BY 1", String.class));
         assertThat((List<?>) s.get("joins")).hasSize(4);
         return s;
     }
