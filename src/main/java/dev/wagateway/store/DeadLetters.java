@@ -49,7 +49,8 @@ public class DeadLetters {
         }
         String id = EventIds.next();
         jdbc.update(sql.get("dead-letters/insert"), EventIds.uuid(id), EventIds.uuid(envelope.eventId()),
-                envelope.sessionId(), envelope.event(), output, new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now, traceparent);
+                envelope.sessionId(), envelope.event(), output,
+                new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now, traceparent);
         log.warn("event {} dead-lettered for output {} after {} attempt(s): {}", envelope.eventId(), output, attempts, text);
         return id;
     }
@@ -64,7 +65,8 @@ public class DeadLetters {
     }
 
     public boolean resolve(String id) {
-        return EventIds.isId(id) && jdbc.update(sql.get("dead-letters/resolve"), OffsetDateTime.now(), EventIds.uuid(id)) == 1;
+        return EventIds.isId(id)
+                && jdbc.update(sql.get("dead-letters/resolve"), OffsetDateTime.now(), EventIds.uuid(id)) == 1;
     }
 
     public List<Map<String, Object>> list(String output, String status, int limit, int offset) {
