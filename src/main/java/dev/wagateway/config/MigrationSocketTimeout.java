@@ -9,7 +9,7 @@ import org.flywaydb.core.api.callback.Event;
 
 /**
  * Lifts the pool's socket timeout ({@link DatabaseTimeouts}, DB_SOCKET_TIMEOUT) from the connection Flyway migrates
- * on, before each migration: a migration that rewrites the archive (V19: about N s per million events) is one
+ * on, before each migration: a migration that rewrites the archive (V19: about 30 s per million events) is one
  * statement that may run for minutes, and a client that stops reading after 30 s fails the start and leaves the
  * server working on a rolled-back transaction. Such migrations lift the statement timeout themselves
  * ({@code SET LOCAL statement_timeout = 0}); the pool restores the connection's socket timeout when Flyway gives it
