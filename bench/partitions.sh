@@ -66,7 +66,7 @@ INSERT INTO wa_sessions (session_id, status, first_seen_at, updated_at)
 SELECT 'part-' || (s - 1), 'ready', now(), now() FROM generate_series(1, $sessions) s ON CONFLICT DO NOTHING;
 INSERT INTO wa_events (event_id, session_id, event, format, source_ip, auth_method, received_at, data_json,
                        body_sha256, delivery_id, status, error, processed_at)
-SELECT (md5('$1' || i))::uuid::text, 'part-' || (i % $sessions),
+SELECT (md5('$1' || i))::uuid, 'part-' || (i % $sessions),
        (ARRAY['message', 'message_ack', 'message_create', 'ready', 'change_state', 'call', 'message', 'message_create'])[1 + i % 8],
        'whatsapp-api', '127.0.0.1', 'hmac', t.at, replace(:'data', '3EB0C767D71D3A5F0A1B', 'P' || i),
        md5(i::text) || md5((i + 1)::text), 'preload-' || i, 'processed', NULL, t.at

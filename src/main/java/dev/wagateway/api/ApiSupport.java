@@ -47,6 +47,9 @@ final class ApiSupport {
                 node.set("data", parse((String) value));
             } else if (column.equalsIgnoreCase("media_sha256") && value != null) {
                 node.put("mediaSha256", (String) value).put("mediaUrl", "/api/whatsapp/media/" + value);
+            } else if (value instanceof java.util.UUID id) {
+                // Event and dead-letter ids (uuid columns since V19): the canonical text the API has always given.
+                node.put(camel(column), id.toString());
             } else {
                 node.set(camel(column), mapper.valueToTree(value instanceof Timestamp || value instanceof OffsetDateTime ? iso(value) : value));
             }
@@ -123,9 +126,12 @@ final class ApiSupport {
         return matching(exchange, "sessionId", "invalid_session_id", SESSION_ID, "^[A-Za-z0-9_-]{1,64}$");
     }
 
-    /** {@code {eventId}} or {@code {deadLetterId}}: ids the gateway assigns are UUIDs, else 400 {@code code}. */
+    /**
+     * {@code {eventId}} or {@code {deadLetterId}}: ids the gateway assigns are UUIDs, else 400 {@code code} (so no
+     * other text reaches a uuid column); returned lower-case, the form the gateway gives them in.
+     */
     static String uuid(Exchange exchange, String name, String code) {
-        return matching(exchange, name, code, UUID, "a UUID");
+        return matching(exchange, name, code, UUID, "a UUID").toLowerCase(Locale.ROOT);
     }
 
     /** {@code {sha256}}: 64 hex digits, returned lower-case as media files are named, else 400 {@code invalid_sha256}. */

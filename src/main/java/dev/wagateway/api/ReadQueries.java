@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wagateway.shared.EventIds;
 import dev.wagateway.store.SqlCatalog;
 
 /**
@@ -125,7 +126,8 @@ class ReadQueries {
         return new Query(sql.get("api/throughput"), List.of(since));
     }
 
+    /** {@code eventId}: a UUID (ApiSupport.uuid checked it), bound as the uuid column takes it. */
     public Query event(String eventId) {
-        return new Query(sql.get("api/event"), List.of(eventId));
+        return new Query(sql.get("api/event"), List.of(EventIds.uuid(eventId)));
     }
 }

@@ -35,6 +35,12 @@ class RoutesConfiguration {
         return new DatabaseTimeouts(database.getSocketTimeout(), database.getStatementTimeout());
     }
 
+    /** Flyway takes Callback beans: each migration runs without the pool's socket timeout. */
+    @Bean
+    static MigrationSocketTimeout migrationSocketTimeout() {
+        return new MigrationSocketTimeout();
+    }
+
     @Bean
     RouteGate routeGate(GatewayProperties properties) {
         return new RouteGate(properties.isRoutesReload(), Duration.ofSeconds(10));

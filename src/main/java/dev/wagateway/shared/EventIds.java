@@ -1,6 +1,7 @@
 package dev.wagateway.shared;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
@@ -14,6 +15,9 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 public final class EventIds {
 
     private static final TimeBasedEpochGenerator GENERATOR = Generators.timeBasedEpochGenerator();
+    /** The canonical 8-4-4-4-12 form only: UUID.fromString also takes "1-1-1-1-1", which is no id of ours. */
+    private static final Pattern CANONICAL = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private EventIds() {
     }
@@ -21,6 +25,28 @@ public final class EventIds {
     /** A new id, in the canonical 36-character form. */
     public static String next() {
         return GENERATOR.generate().toString();
+    }
+
+    /** Whether {@code text} has an id's shape (the canonical 36-character form, either case). */
+    public static boolean isId(String text) {
+        return text != null && CANONICAL.matcher(text).matches();
+    }
+
+    /**
+     * The id as the database stores it (uuid columns since V19): a {@link UUID}, which PostgreSQL's driver and H2
+     * both bind as uuid (a String against a uuid column fails on PostgreSQL). Read back with getString, it is the
+     * same lower-case text again. Null stays null.
+     *
+     * @throws IllegalArgumentException when {@code id} is not in the canonical form ({@link #isId})
+     */
+    public static UUID uuid(String id) {
+        if (id == null) {
+            return null;
+        }
+        if (!isId(id)) {
+            throw new IllegalArgumentException("not an event id: " + id);
+        }
+        return UUID.fromString(id);
     }
 
     /** The millisecond (Unix epoch) a UUIDv7 was made in. */

@@ -150,10 +150,11 @@ class ArchiveRetention {
      * them (sessions/lock-last-accepted), so retention and a writer never deadlock on two sessions.
      */
     private int[] purgeEventBatch(OffsetDateTime before) {
-        Map<String, List<String>> bySession = new LinkedHashMap<>();
+        // The ids as they come (java.util.UUID on PostgreSQL and H2 alike, V19), to go back as a uuid array.
+        Map<String, List<Object>> bySession = new LinkedHashMap<>();
         int[] found = {0};
         jdbc.query(sql.get("retention/old-events"), rs -> {
-            bySession.computeIfAbsent(rs.getString(2), s -> new ArrayList<>()).add(rs.getString(1));
+            bySession.computeIfAbsent(rs.getString(2), s -> new ArrayList<>()).add(rs.getObject(1));
             found[0]++;
         }, before, batchSize);
         if (bySession.isEmpty()) {
@@ -171,7 +172,7 @@ class ArchiveRetention {
             int n = jdbc.update(con -> {
                 var statement = con.prepareStatement(sql.get("retention/delete-session-events"));
                 statement.setString(1, session);
-                statement.setArray(2, con.createArrayOf("VARCHAR", bySession.get(session).toArray()));
+                statement.setArray(2, con.createArrayOf("uuid", bySession.get(session).toArray()));
                 return statement;
             });
             if (n > 0) {

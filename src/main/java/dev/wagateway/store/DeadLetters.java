@@ -44,23 +44,29 @@ public class DeadLetters {
         OffsetDateTime now = OffsetDateTime.now();
         String text = error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
         if (replayOf != null) {
-            jdbc.update(sql.get("dead-letters/failed-again"), attempts, text, now, replayOf);
+            jdbc.update(sql.get("dead-letters/failed-again"), attempts, text, now, EventIds.uuid(replayOf));
             return replayOf;
         }
         String id = EventIds.next();
-        jdbc.update(sql.get("dead-letters/insert"), id, envelope.eventId(), envelope.sessionId(), envelope.event(), output,
+        jdbc.update(sql.get("dead-letters/insert"), EventIds.uuid(id), EventIds.uuid(envelope.eventId()),
+                envelope.sessionId(), envelope.event(), output,
                 new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8), text, attempts, now, now, traceparent);
         log.warn("event {} dead-lettered for output {} after {} attempt(s): {}", envelope.eventId(), output, attempts, text);
         return id;
     }
 
+    /** The dead letter, or empty when there is none by that id (an id that is not a UUID names none). */
     public Optional<Map<String, Object>> find(String id) {
-        List<Map<String, Object>> rows = jdbc.queryForList(sql.get("dead-letters/find"), id);
+        if (!EventIds.isId(id)) {
+            return Optional.empty();
+        }
+        List<Map<String, Object>> rows = jdbc.queryForList(sql.get("dead-letters/find"), EventIds.uuid(id));
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     public boolean resolve(String id) {
-        return jdbc.update(sql.get("dead-letters/resolve"), OffsetDateTime.now(), id) == 1;
+        return EventIds.isId(id)
+                && jdbc.update(sql.get("dead-letters/resolve"), OffsetDateTime.now(), EventIds.uuid(id)) == 1;
     }
 
     public List<Map<String, Object>> list(String output, String status, int limit, int offset) {

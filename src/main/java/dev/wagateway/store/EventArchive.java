@@ -18,6 +18,7 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventIds;
 
 /**
  * The durable archive: every accepted event is one row of {@code wa_events}, committed before the webhook is
@@ -248,7 +249,7 @@ public class EventArchive {
     }
 
     private static Object[] eventArgs(EventEnvelope e, String deliveryId, String authMethod, String status, String error) {
-        return new Object[] {e.eventId(), e.sessionId(), e.event(), e.formatName(), e.sourceIp(), authMethod,
+        return new Object[] {EventIds.uuid(e.eventId()), e.sessionId(), e.event(), e.formatName(), e.sourceIp(), authMethod,
                 e.receivedAt(), e.data().toString(), e.bodySha256(), deliveryId, status, error,
                 "received".equals(status) ? null : OffsetDateTime.now(), e.source()};
     }

@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventIds;
 import dev.wagateway.shared.PayloadFormat;
 
 /**
@@ -115,7 +116,7 @@ public class Outbox {
             EventEnvelope e = d.envelope();
             String traceparent = d.traceparent();
             for (String output : outputsFor.apply(e.event())) {
-                rows.add(new Object[] {output, e.sessionId(), e.eventId(), e.receivedAt(), traceparent});
+                rows.add(new Object[] {output, e.sessionId(), EventIds.uuid(e.eventId()), e.receivedAt(), traceparent});
                 String lane = output + '\n' + e.sessionId();
                 if (!knownLanes.contains(lane) && newLanes.add(lane)) {
                     lanes.add(new Object[] {output, e.sessionId(), e.receivedAt()});

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.wagateway.shared.EventEnvelope;
+import dev.wagateway.shared.EventIds;
 import dev.wagateway.store.EventArchive.Delivery;
 
 /**
@@ -122,7 +123,7 @@ final class RepeatCheck {
         List<Object[]> args = new ArrayList<>(moved.size());
         for (String session : moved) {
             Previous p = previous.get(session);
-            args.add(new Object[] {p.eventId(), p.bodySha256(), p.acceptedAt(), accepted.get(session), session});
+            args.add(new Object[] {EventIds.uuid(p.eventId()), p.bodySha256(), p.acceptedAt(), accepted.get(session), session});
         }
         jdbc.batchUpdate(sql.get("sessions/set-last-accepted"), args);
     }
@@ -154,7 +155,7 @@ final class RepeatCheck {
 
     private Object[] claimArgs(Delivery d) {
         EventEnvelope e = d.envelope();
-        return new Object[] {e.sessionId(), key(d), e.eventId(),
+        return new Object[] {e.sessionId(), key(d), EventIds.uuid(e.eventId()),
                 e.receivedAt().plus(d.repeatWindow() != null ? d.repeatWindow() : window)};
     }
 

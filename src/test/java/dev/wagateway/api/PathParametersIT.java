@@ -105,6 +105,35 @@ class PathParametersIT extends SharedGatewayTest {
         assertThat(client.get(API + "/events/not%3Aan%3Did", ADMIN).error()).isEqualTo("invalid_event_id");
     }
 
+    /**
+     * Ids are uuid columns since V19: text that is no UUID (even what UUID.fromString or PostgreSQL would still
+     * read as one) is the 400 it always was, never a database error; an unknown UUID the 404; either case finds it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ev-3", "1-1-1-1-1", "0190a0b0000070008000000000000001",
+            "%7B0190a0b0-0000-7000-8000-000000000001%7D", "0190a0b0-0000-7000-8000-0000000000012",
+            "0190a0b0-0000-7000-8000-00000000000g"})
+    void anIdThatIsNoUuidIsA400NotADatabaseError(String id) {
+        Response event = client.get(API + "/events/" + id, ADMIN);
+        assertThat(event.status()).isEqualTo(400);
+        assertThat(event.error()).isEqualTo("invalid_event_id");
+        Response replay = client.post(API + "/dead-letters/" + id + "/replay", "", ADMIN);
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.error()).isEqualTo("invalid_dead_letter_id");
+    }
+
+    @Test
+    void anUnknownUuidIsA404AndTheIdIsFoundInEitherCase() {
+        Response unknown = client.get(API + "/events/0190a0b0-0000-7000-8000-000000000001", ADMIN);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.error()).isEqualTo("event_not_found");
+        String eventId = jdbc.queryForObject("SELECT event_id FROM wa_events WHERE session_id = ? AND event = 'qr'",
+                String.class, SESSION);
+        Response upper = client.get(API + "/events/" + eventId.toUpperCase(java.util.Locale.ROOT), ADMIN);
+        assertThat(upper.status()).isEqualTo(200);
+        assertThat(upper.json().path("eventId").asText()).as("the canonical text, as stored").isEqualTo(eventId);
+    }
+
     @Test
     void aMediaFileIsFoundByItsEncodedHash() {
         String sha256 = jdbc.queryForObject("SELECT media_sha256 FROM wa_messages WHERE session_id = ? "

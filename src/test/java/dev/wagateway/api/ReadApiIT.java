@@ -113,7 +113,7 @@ class ReadApiIT {
         void eventsFilteredBySource() {
             // Every event here came in on the whatsapp-web.js webhook; one is made a WAHA event for the filter to find.
             String waha = jdbc.queryForObject("SELECT event_id FROM wa_events WHERE event = 'group_join'", String.class);
-            jdbc.update("UPDATE wa_events SET source = 'waha' WHERE event_id = ?", waha);
+            jdbc.update("UPDATE wa_events SET source = 'waha' WHERE event_id = CAST(? AS uuid)", waha);
             try {
                 JsonNode only = json("/events?source=waha");
                 assertThat(only.path("items")).hasSize(1);
@@ -129,7 +129,7 @@ class ReadApiIT {
                 assertThat(new String(unknown.body(), StandardCharsets.UTF_8)).contains("\"invalid_parameter\"")
                         .contains("wwebjs").contains("evolution");
             } finally {
-                jdbc.update("UPDATE wa_events SET source = 'wwebjs' WHERE event_id = ?", waha);
+                jdbc.update("UPDATE wa_events SET source = 'wwebjs' WHERE event_id = CAST(? AS uuid)", waha);
             }
         }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,13 +101,13 @@ class ReadQueriesPlanIT extends SharedGatewayTest {
         reads.put("events by all", queries.events("toko-jakarta", "qr", "processed", since, page));
         reads.put("events in a time range", queries.events(null, null, null, null, since, OffsetDateTime.now(), page));
         reads.put("events of a session until", queries.events("toko-jakarta", null, null, null, null, OffsetDateTime.now(), page));
-        reads.put("event", queries.event("x"));
+        reads.put("event", queries.event("0190a0b0-0000-7000-8000-000000000001"));
         reads.put("throughput", queries.throughput(OffsetDateTime.now().minusHours(1)));
         reads.put("pending dead letters per output", new ReadQueries.Query(sql.get("dead-letters/pending-counts"), List.of()));
         reads.put("dedupe find", new ReadQueries.Query(sql.get("dedupe/find"), List.of("s", "k")));
         reads.put("retention's old events", new ReadQueries.Query(sql.get("retention/old-events"), List.of(since, 1000)));
         reads.put("retention's delete of a session's", new ReadQueries.Query(sql.get("retention/delete-session-events"),
-                List.of("toko-jakarta", new String[] {"a", "b"})));
+                List.of("toko-jakarta", new UUID[] {UUID.randomUUID(), UUID.randomUUID()})));
         reads.put("retention's count", new ReadQueries.Query(sql.get("retention/lower-event-count"), List.of(2, "toko-jakarta")));
         reads.put("throughput rollup purge", new ReadQueries.Query(sql.get("retention/purge-event-minutes"), List.of(since)));
         reads.put("dedupe purge", new ReadQueries.Query(sql.get("retention/purge-dedupe"), List.of(since, 1000)));
@@ -128,14 +129,14 @@ class ReadQueriesPlanIT extends SharedGatewayTest {
         JdbcTemplate skewed = TestPostgres.jdbc(TestPostgres.createMigratedDatabase("plan_skew"));
         // 80,000 older events of eight types (every eighth a call, failed, from WAHA), then 20,000 recent messages.
         skewed.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256,"
-                + " status, source) SELECT gen_random_uuid()::text, 's' || (i % 100), (ARRAY['message', 'message_ack',"
+                + " status, source) SELECT gen_random_uuid(), 's' || (i % 100), (ARRAY['message', 'message_ack',"
                 + " 'message_create', 'ready', 'change_state', 'call', 'message', 'message_create'])[1 + i % 8], 'wwebjs',"
                 + " now() - interval '40 days' + i * interval '1 second', '{}', md5(i::text), (ARRAY['processed',"
                 + " 'unrouted', 'processed', 'processed', 'processed', 'failed', 'processed', 'processed'])[1 + i % 8],"
                 + " (ARRAY['wwebjs', 'cloud', 'wwebjs', 'evolution', 'wwebjs', 'waha', 'wwebjs', 'wwebjs'])[1 + i % 8]"
                 + " FROM generate_series(1, 80000) i");
         skewed.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256,"
-                + " status, source) SELECT gen_random_uuid()::text, 's' || (i % 100), 'message', 'wwebjs',"
+                + " status, source) SELECT gen_random_uuid(), 's' || (i % 100), 'message', 'wwebjs',"
                 + " now() - interval '1 day' + i * interval '100 milliseconds', '{}', md5(i::text), 'processed', 'wwebjs'"
                 + " FROM generate_series(1, 20000) i");
         skewed.execute("VACUUM ANALYZE wa_events");

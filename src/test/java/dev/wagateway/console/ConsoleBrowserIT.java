@@ -286,7 +286,7 @@ class ConsoleBrowserIT extends PostgresGatewayTest {
         waitFor("the success shown", () -> browser.findElement(By.id("replay-result")).getText().startsWith("Delivered"));
         waitFor("the dead letter gone from the list", () -> browser.findElements(row).isEmpty());
         assertThat(crm.accepted()).anyMatch(r -> r.body().contains("toko-surabaya"));
-        assertThat(jdbc.queryForObject("SELECT status FROM wa_dead_letters WHERE id = ?", String.class, deadLetter))
+        assertThat(jdbc.queryForObject("SELECT status FROM wa_dead_letters WHERE id = CAST(? AS uuid)", String.class, deadLetter))
                 .isEqualTo("resolved");
 
         // Two more while it is down again, then "Replay all" for the output.

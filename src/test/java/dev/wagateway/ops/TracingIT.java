@@ -157,7 +157,7 @@ class TracingIT extends PostgresGatewayTest {
         assertThat(erpAttempts).allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(store.spanId()));
         assertThat(atErp.header("traceparent")).isEqualTo("00-" + traceId + "-" + erpAttempts.get(1).spanId() + "-01");
         // Stored on the row while it waited, and gone with it once delivered.
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE event_id = ?", Long.class, eventId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE event_id = CAST(? AS uuid)", Long.class, eventId)).isZero();
     }
 
     /** One request carries a batch of three events: each event's own trace has the attempt span that carried it. */
@@ -205,22 +205,23 @@ class TracingIT extends PostgresGatewayTest {
         assertThat(r.status()).isEqualTo(200);
         String eventId = r.json().path("eventId").asText();
         Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND output = 'http-dead'", Long.class, eventId) == 1,
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND output = 'http-dead'", Long.class, eventId) == 1,
                 "the dead letter of " + eventId);
         Map<String, Object> letter = jdbc.queryForMap(
-                "SELECT id, traceparent FROM wa_dead_letters WHERE event_id = ?", eventId);
+                "SELECT id, traceparent FROM wa_dead_letters WHERE event_id = CAST(? AS uuid)", eventId);
         String traceId = ((String) letter.get("traceparent")).split("-")[1];
+        String letterId = letter.get("id").toString();   // a java.util.UUID (uuid column, V19)
 
         dead.mode(FakeEndpoint.Mode.UP);
-        assertThat(replayer.replay((String) letter.get("id")).delivered()).isTrue();
+        assertThat(replayer.replay(letterId).delivered()).isTrue();
 
         FakeEndpoint.Received atDead = receivedBy(dead, eventId);
-        Await.until(Duration.ofSeconds(20), () -> collector.trace(traceId).stream().anyMatch(s -> letter.get("id").equals(
+        Await.until(Duration.ofSeconds(20), () -> collector.trace(traceId).stream().anyMatch(s -> letterId.equals(
                 s.attribute("wagateway.dead_letter.id"))), "the replay's span", () -> collector.trace(traceId).toString());
         List<ReceivedSpan> trace = collector.trace(traceId);
         ReceivedSpan store = only(trace, s -> s.name().equals("store event"));
         assertThat(store.attribute("wagateway.event.id")).isEqualTo(eventId);
-        ReceivedSpan replay = only(trace, s -> letter.get("id").equals(s.attribute("wagateway.dead_letter.id")));
+        ReceivedSpan replay = only(trace, s -> letterId.equals(s.attribute("wagateway.dead_letter.id")));
         assertThat(replay.name()).isEqualTo("deliver http-dead");
         assertThat(replay.attribute("wagateway.outcome")).isEqualTo("delivered");
         assertThat(replay.parentSpanId()).isEqualTo(store.spanId());

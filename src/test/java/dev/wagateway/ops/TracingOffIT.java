@@ -77,9 +77,9 @@ class TracingOffIT extends PostgresGatewayTest {
 
         // The down endpoint's delivery waits for its retry, on its row: no trace context kept there.
         Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM wa_outbox WHERE event_id = ? AND attempts > 0", Long.class, eventId) == 1,
+                "SELECT count(*) FROM wa_outbox WHERE event_id = CAST(? AS uuid) AND attempts > 0", Long.class, eventId) == 1,
                 "the failed attempt on the outbox row");
-        assertThat(jdbc.queryForList("SELECT traceparent FROM wa_outbox WHERE event_id = ?", String.class, eventId))
+        assertThat(jdbc.queryForList("SELECT traceparent FROM wa_outbox WHERE event_id = CAST(? AS uuid)", String.class, eventId))
                 .hasSize(1).containsOnlyNulls();
     }
 }

@@ -43,12 +43,12 @@ class DeadLetterAutoRetryIT extends PostgresGatewayTest {
         String id = client.post("/api/whatsapp/webhook",
                 "{\"sessionId\":\"auto-retry\",\"event\":\"ready\"}").json().path("eventId").asText();
         Await.until(Duration.ofSeconds(10), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND status = 'pending'", Long.class, id) == 1,
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND status = 'pending'", Long.class, id) == 1,
                 "the dead letter");
 
         endpoint.mode(FakeEndpoint.Mode.UP);
         Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND status = 'resolved'", Long.class, id) == 1,
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND status = 'resolved'", Long.class, id) == 1,
                 "the scheduled retry to resolve it");
         assertThat(endpoint.acceptedTimes(id)).isEqualTo(1);
     }

@@ -127,7 +127,7 @@ class HttpBatchOutputIT extends PostgresGatewayTest {
 
         endpoint.mode(FakeEndpoint.Mode.UP);
         endpoint.reset();
-        String second = jdbc.queryForObject("SELECT id FROM wa_dead_letters WHERE event_id = ?", String.class, ids.get(1));
+        String second = jdbc.queryForObject("SELECT id FROM wa_dead_letters WHERE event_id = CAST(? AS uuid)", String.class, ids.get(1));
         Response replay = client.post("/api/whatsapp/dead-letters/" + second + "/replay", "",
                 Map.of("Authorization", "Bearer " + ADMIN));
         assertThat(replay.status()).isEqualTo(200);

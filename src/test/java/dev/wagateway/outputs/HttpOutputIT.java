@@ -213,7 +213,7 @@ class HttpOutputIT extends PostgresGatewayTest {
         Response stillDown = client.post("/api/whatsapp/dead-letters/" + deadLetter + "/replay", "", admin);
         assertThat(stillDown.status()).isEqualTo(502);
         assertThat(stillDown.json().path("status").asText()).isEqualTo("pending");
-        assertThat(jdbc.queryForObject("SELECT attempts FROM wa_dead_letters WHERE id = ?", Integer.class, deadLetter)).isEqualTo(8);
+        assertThat(jdbc.queryForObject("SELECT attempts FROM wa_dead_letters WHERE id = CAST(? AS uuid)", Integer.class, deadLetter)).isEqualTo(8);
 
         main.mode(FakeEndpoint.Mode.UP);
         outputs.circuit("http-main").reset();

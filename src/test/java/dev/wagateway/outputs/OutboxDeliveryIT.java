@@ -140,7 +140,7 @@ class OutboxDeliveryIT extends PostgresGatewayTest {
         String poisoned = expected.remove(2);
         assertThat(arrivedFor("order-poison")).containsExactlyElementsOf(expected);
         Await.until(Duration.ofSeconds(5), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND output = 'http-ordered' AND attempts = 4",
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND output = 'http-ordered' AND attempts = 4",
                 Long.class, poisoned) == 1, "the refused event dead-lettered after its 4 attempts");
         Await.until(Duration.ofSeconds(5), () -> jdbc.queryForObject(
                 "SELECT count(*) FROM wa_outbox WHERE session_id = 'order-poison'", Long.class) == 0, "an empty outbox");

@@ -128,7 +128,7 @@ class RetryScheduleIT {
 
     private Map<String, Object> row(String output, String eventId) {
         List<Map<String, Object>> rows = db.queryForList(
-                "SELECT attempts, next_attempt_at FROM wa_outbox WHERE output = ? AND event_id = ?", output, eventId);
+                "SELECT attempts, next_attempt_at FROM wa_outbox WHERE output = ? AND event_id = CAST(? AS uuid)", output, eventId);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
@@ -177,12 +177,12 @@ class RetryScheduleIT {
         assertThat(attemptsOf("/sched", refused)).as("nothing tried again before its planned time").hasSize(2);
 
         Await.until(Duration.ofSeconds(20), () -> db.queryForObject(
-                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND output = 'http-sched'", Long.class, refused) == 1,
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND output = 'http-sched'", Long.class, refused) == 1,
                 "the delivery dead-lettered after the schedule's last step");
         List<Attempt> all = attemptsOf("/sched", refused);
         assertThat(all).as("three attempts in all: the count went on from the stored 2, not from 0").hasSize(3);
         assertThat(all.get(2).at()).as("the third attempt not before its planned time").isAfterOrEqualTo(planned);
-        assertThat(db.queryForObject("SELECT attempts FROM wa_dead_letters WHERE event_id = ?", Integer.class, refused))
+        assertThat(db.queryForObject("SELECT attempts FROM wa_dead_letters WHERE event_id = CAST(? AS uuid)", Integer.class, refused))
                 .isEqualTo(3);
         assertThat(row("http-sched", refused)).isNull();
         assertThat(attempts.size()).isGreaterThan(made);

@@ -196,7 +196,7 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
         assertThat(refused.path("status").asInt()).isEqualTo(401);
         control("rotating", "{\"secret\":\"" + NEW + "\"}");
         Await.until(Duration.ofSeconds(15), () -> deliveries("rotating", third).stream().anyMatch(x -> x.path("status").asInt() == 204)
-                || jdbc.queryForObject("SELECT count(*) FROM wa_dead_letters WHERE event_id = ?", Long.class, third) == 1,
+                || jdbc.queryForObject("SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid)", Long.class, third) == 1,
                 "a retry that verifies, or the dead letter");
     }
 
@@ -221,14 +221,14 @@ class StandardWebhooksReceiverIT extends PostgresGatewayTest {
         control("single", "{\"secret\":\"" + OLD + "\",\"fail\":{\"swh-replay\":4}}");
         String id = post(ready("swh-replay"));
         Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM wa_dead_letters WHERE event_id = ? AND output = 'http-single' AND status = 'pending'",
+                "SELECT count(*) FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND output = 'http-single' AND status = 'pending'",
                 Long.class, id) == 1, "the dead letter after four refused attempts");
         List<JsonNode> failed = deliveries("single", id);
         assertThat(failed).hasSize(4).allSatisfy(a -> assertThat(a.path("status").asInt()).isEqualTo(500));
         long lastFailed = failed.get(3).path("timestamp").asLong();
 
         Thread.sleep(1_100);   // so that the replay's webhook-timestamp is visibly its own
-        String deadLetter = jdbc.queryForObject("SELECT id FROM wa_dead_letters WHERE event_id = ? AND output = 'http-single'",
+        String deadLetter = jdbc.queryForObject("SELECT id FROM wa_dead_letters WHERE event_id = CAST(? AS uuid) AND output = 'http-single'",
                 String.class, id);
         outputs.circuit("http-single").reset();
         Response replay = client.post("/api/whatsapp/dead-letters/" + deadLetter + "/replay", "",

@@ -83,7 +83,7 @@ class RateLimitIT {
 
             Response bob = client.post(WEBHOOK, body(4), Map.of("X-Forwarded-For", "203.0.113.20"));
             assertThat(bob.status()).isEqualTo(200);
-            assertThat(jdbc.queryForObject("SELECT source_ip FROM wa_events WHERE event_id = ?", String.class,
+            assertThat(jdbc.queryForObject("SELECT source_ip FROM wa_events WHERE event_id = CAST(? AS uuid)", String.class,
                     bob.json().path("eventId").asText())).isEqualTo("203.0.113.20");
 
             // A client cannot hide behind a forged left-most entry: the right-most untrusted hop is the client.

@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -17,7 +19,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.wagateway.shared.EventIds;
 import dev.wagateway.support.Counters;
+import dev.wagateway.support.TestIds;
 import dev.wagateway.support.TestPostgres;
 
 /**
@@ -36,6 +40,8 @@ class PartitionRetentionIT {
     private TransactionTemplate tx;
     private final SqlCatalog sql = new SqlCatalog();
     private JobLock lock;
+    /** The names insertEvent gave the events, by their ids. */
+    private final Map<String, String> names = new HashMap<>();
     /** The first month partition V17 made: the month after today's. */
     private final YearMonth m1 = YearMonth.now(ZoneOffset.UTC).plusMonths(1);
 
@@ -98,8 +104,8 @@ class PartitionRetentionIT {
         YearMonth m2 = m1.plusMonths(1);
         insertEvent("m2-a0", "a", at(m2, 3));
         insertEvent("m2-owed", "b", at(m2, 4));
-        jdbc.update("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at) VALUES ('away', 'b', 'm2-owed', 2, ?)",
-                at(m2, 4));
+        jdbc.update("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at) "
+                + "VALUES ('away', 'b', CAST(? AS uuid), 2, ?)", TestIds.of("m2-owed"), at(m2, 4));
         // m1+3: the cut-off falls in it; its rows older than the cut-off stay until the whole month is past.
         YearMonth m4 = m1.plusMonths(3);
         OffsetDateTime olderThanCutOff = cutOff.minusDays(1);
@@ -128,7 +134,7 @@ class PartitionRetentionIT {
         assertThat(ids()).containsExactlyInAnyOrder("m4-old", "m4-new");
         Counters.assertSessionCountsExact(jdbc);
         // The events read by id still (the outbox's join and events/{id} look up event_id alone).
-        assertThat(jdbc.queryForList(sql.get("api/event"), "m4-old")).hasSize(1);
+        assertThat(jdbc.queryForList(sql.get("api/event"), EventIds.uuid(TestIds.of("m4-old")))).hasSize(1);
     }
 
     @Test
@@ -169,7 +175,7 @@ class PartitionRetentionIT {
 
     private void insertMany(String prefix, OffsetDateTime at, int n) {
         jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
-                + "SELECT ? || g, 'a', 'message', 'universal', ?, '{}', 'x', 'processed' FROM generate_series(1, ?) g",
+                + "SELECT md5(? || g)::uuid, 'a', 'message', 'universal', ?, '{}', 'x', 'processed' FROM generate_series(1, ?) g",
                 prefix + "-", at, n);
     }
 
@@ -181,7 +187,8 @@ class PartitionRetentionIT {
         jdbc.update("INSERT INTO wa_sessions (session_id, status, first_seen_at, updated_at) VALUES (?, 'ready', ?, ?) "
                 + "ON CONFLICT DO NOTHING", session, at, at);
         jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
-                + "VALUES (?, ?, 'message', 'universal', ?, '{}', 'x', 'processed')", id, session, at);
+                + "VALUES (CAST(? AS uuid), ?, 'message', 'universal', ?, '{}', 'x', 'processed')", TestIds.of(id), session, at);
+        names.put(TestIds.of(id), id);
     }
 
     /** The rows above are written behind the archive's back: the counts are set as the archive would have kept them. */
@@ -193,8 +200,10 @@ class PartitionRetentionIT {
         return jdbc.queryForObject("SELECT event_count FROM wa_sessions WHERE session_id = ?", Long.class, session);
     }
 
+    /** The archived events, by the names insertEvent gave them. */
     private List<String> ids() {
-        return jdbc.queryForList("SELECT event_id FROM wa_events", String.class);
+        return jdbc.queryForList("SELECT event_id FROM wa_events", String.class).stream()
+                .map(id -> names.getOrDefault(id, id)).toList();
     }
 
     private List<String> partitions() {
@@ -203,7 +212,8 @@ class PartitionRetentionIT {
     }
 
     private String partitionOf(String eventId) {
-        return jdbc.queryForObject("SELECT tableoid::regclass::text FROM wa_events WHERE event_id = ?", String.class, eventId);
+        return jdbc.queryForObject("SELECT tableoid::regclass::text FROM wa_events WHERE event_id = CAST(? AS uuid)", String.class,
+                TestIds.of(eventId));
     }
 
     private static String name(YearMonth month) {

@@ -27,7 +27,7 @@ class TableVacuumIT extends PostgresGatewayTest {
         OffsetDateTime now = OffsetDateTime.now();
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
-            rows.add(new Object[] {"vacuum-test", "vac", UUID.randomUUID().toString(), now});
+            rows.add(new Object[] {"vacuum-test", "vac", UUID.randomUUID(), now});
         }
         long vacuumsBefore = vacuumCount();
         jdbc.batchUpdate("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at) VALUES (?, ?, ?, 0, ?)", rows);

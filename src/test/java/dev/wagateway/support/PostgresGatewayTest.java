@@ -46,7 +46,7 @@ public abstract class PostgresGatewayTest {
     }
 
     protected Map<String, Object> eventRow(String eventId) {
-        return jdbc.queryForMap("SELECT * FROM wa_events WHERE event_id = ?", eventId);
+        return jdbc.queryForMap("SELECT * FROM wa_events WHERE event_id = CAST(? AS uuid)", eventId);
     }
 
     protected Map<String, Object> sessionRow(String sessionId) {
