@@ -27,9 +27,10 @@ import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.Outbox;
 
 /**
- * Delivers what the outbox holds. Per output, a poller claims due lanes (one per session: {@link Outbox#claimLanes})
- * and hands each to one of the output's {@code consumers} threads, which delivers the lane's deliveries in order
- * through the output's route ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
+ * Delivers what the outbox holds. Per output, a poller claims due lanes (one per session: {@link Outbox#claimLanes}),
+ * as many as the output has room for, reads their deliveries in one statement and queues them for the output's
+ * {@code consumers} threads; one thread delivers a lane's deliveries in order through the output's route
+ * ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
  * retried with exponential backoff, or at the output's {@code retry-schedule} ({@link RetryPolicy}), until its
  * retries are spent, then dead-lettered, and the lane goes on with the next event. Its next try's time is kept on
  * its row, and no attempt is made before it. Under {@code order: session} (the default) the lane waits for it, so

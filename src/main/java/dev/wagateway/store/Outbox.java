@@ -29,7 +29,7 @@ import dev.wagateway.shared.PayloadFormat;
  * ({@link #add}), so it commits with the event or not at all, and survives a crash. Delivery workers (the
  * outputs' {@code OutboxWorkers}) claim whole lanes, one per (output, session), so a session's events reach each
  * output in the order they were accepted: {@link #claimLanes} (SKIP LOCKED, then a lease), {@link #deliveries},
- * then {@link #failedAttempt} or {@link #deadLetter} on the way, and {@link #finishLane}.
+ * then {@link #failedAttempt} or {@link #deadLetter} on the way, and {@link #finishLanes}.
  */
 public class Outbox {
 
