@@ -88,6 +88,12 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
      * ({@code consumers} x {@code lane-batch} in hand), up to this many per thread.
      */
     static final int LANES_PER_CONSUMER = 16;
+    /**
+     * How much delivery time an output queues ahead of each thread: enough that the next claim (20 ms apart) lands
+     * before the threads run dry, little enough that a slow output does not hold lanes that another instance's idle
+     * threads could deliver (a lane waiting in a queue is leased all the same).
+     */
+    static final long AHEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How often an instance looks for lanes leased by a dead one: two small queries, so a dead holder costs ~1 s. */
     static final long TAKEOVER_INTERVAL_MILLIS = 1000;
     private ScheduledExecutorService takeover;
@@ -257,6 +263,11 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         /** Lanes and deliveries held (queued or being delivered), guarded by {@link #signal}. */
         private int lanesInHand;
         private int deliveriesInHand;
+        /** Of those, lanes being delivered, and the deliveries of the queued ones. */
+        private int delivering;
+        private int queuedDeliveries;
+        /** Time per delivery, a moving average of the attempts' (consumer threads, racy: only an estimate). */
+        private volatile double deliveryNanos = AHEAD_NANOS;
         private final int maxLanes;
         private final int maxDeliveries;
         /** Deliveries per lane in the last claim (poller only): how many lanes the next claim's budget fits. */
@@ -322,7 +333,11 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                 if (lanesFree <= 0 || deliveriesFree <= 0) {
                     return 0;
                 }
-                return (int) Math.max(1, Math.min(lanesFree, Math.ceil(deliveriesFree / perLane)));
+                // A free thread with nothing queued gets a lane; beyond that, about AHEAD_NANOS of work per thread.
+                int idle = settings.consumers() - delivering - queue.size();
+                double ahead = settings.consumers() * (AHEAD_NANOS / Math.max(1.0, deliveryNanos)) - queuedDeliveries;
+                int want = Math.max(idle, (int) Math.ceil(Math.max(0, ahead) / perLane));
+                return (int) Math.min(want, Math.min(lanesFree, Math.ceil(deliveriesFree / perLane)));
             }
         }
 
@@ -388,6 +403,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     }
                     lanesInHand++;
                     deliveriesInHand += size;
+                    queuedDeliveries += size;
                     queue.add(new Lane(lane.getKey(), claim.holder(), leaseEnd, lane.getValue()));
                 }
             }
@@ -427,6 +443,10 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                             continue;
                         }
                     }
+                    synchronized (signal) {
+                        delivering++;
+                        queuedDeliveries -= lane.waiting().size();
+                    }
                     if (finishing.deliveries + lane.waiting().size() > settings.laneBatch()) {
                         finishing.flush();
                     }
@@ -434,6 +454,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                         deliverLane(lane, finishing);
                     } finally {
                         synchronized (signal) {
+                            delivering--;
                             lanesInHand--;
                             deliveriesInHand -= lane.waiting().size();
                         }
@@ -543,7 +564,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     List<Span> spans = attemptSpans(output, attempt, attempts);
                     Exception failure;
                     try (Tracer.SpanInScope scope = tracing.tracer().withSpan(spans.get(0))) {
+                        long started = System.nanoTime();
                         failure = delivery.attempt(output, attempt.stream().map(Outbox.Delivery::envelope).toList());
+                        deliveryNanos = 0.8 * deliveryNanos + 0.2 * (System.nanoTime() - started) / attempt.size();
                     }
                     if (failure == null) {
                         endAttempt(spans, "delivered", null);
