@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,9 +27,10 @@ import dev.wagateway.shared.EventTracing;
 import dev.wagateway.store.Outbox;
 
 /**
- * Delivers what the outbox holds. Per output, a poller claims due lanes (one per session: {@link Outbox#claimLanes})
- * and hands each to one of the output's {@code consumers} threads, which delivers the lane's deliveries in order
- * through the output's route ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
+ * Delivers what the outbox holds. Per output, a poller claims due lanes (one per session: {@link Outbox#claimLanes}),
+ * as many as the output has room for, reads their deliveries in one statement and queues them for the output's
+ * {@code consumers} threads; one thread delivers a lane's deliveries in order through the output's route
+ * ({@link OutputDelivery}). A delivery the output took is deleted; a failed one is
  * retried with exponential backoff, or at the output's {@code retry-schedule} ({@link RetryPolicy}), until its
  * retries are spent, then dead-lettered, and the lane goes on with the next event. Its next try's time is kept on
  * its row, and no attempt is made before it. Under {@code order: session} (the default) the lane waits for it, so
@@ -78,6 +81,19 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
      * one claim for all the lanes that came due in the meantime costs the database less than one claim each.
      */
     private static final long MIN_CLAIM_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * Lanes an output holds at most per consumer thread (claimed, read, being or waiting to be delivered). Over many
+     * sessions a lane carries one or two deliveries, and a claim of one lane per free thread paid the claim, read
+     * and release per delivery; a claim now takes as many lanes as its deliveries fit in the output's budget
+     * ({@code consumers} x {@code lane-batch} in hand), up to this many per thread.
+     */
+    static final int LANES_PER_CONSUMER = 16;
+    /**
+     * How much delivery time an output queues ahead of each thread: enough that the next claim (20 ms apart) lands
+     * before the threads run dry, little enough that a slow output does not hold lanes that another instance's idle
+     * threads could deliver (a lane waiting in a queue is leased all the same).
+     */
+    static final long AHEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How often an instance looks for lanes leased by a dead one: two small queries, so a dead holder costs ~1 s. */
     static final long TAKEOVER_INTERVAL_MILLIS = 1000;
     private ScheduledExecutorService takeover;
@@ -229,6 +245,10 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         return d.nextAttemptAt() != null && d.nextAttemptAt().isAfter(OffsetDateTime.now());
     }
 
+    /** A claimed lane: its holder, when its lease ends, and its first deliveries, read with the claim's others. */
+    private record Lane(String session, String holder, OffsetDateTime leaseEnd, List<Outbox.Delivery> waiting) {
+    }
+
     /** One output's poller and lane threads. */
     private final class OutputWorker {
 
@@ -236,9 +256,22 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         private final RetryPolicy retry;
         private final Thread poller;
         private final ExecutorService lanes;
-        private final Semaphore free;
+        /** Lanes claimed and read, waiting for a free consumer thread. */
+        private final BlockingQueue<Lane> queue = new LinkedBlockingQueue<>();
         private final Object signal = new Object();
         private boolean signalled;
+        /** Lanes and deliveries held (queued or being delivered), guarded by {@link #signal}. */
+        private int lanesInHand;
+        private int deliveriesInHand;
+        /** Of those, lanes being delivered, and the deliveries of the queued ones. */
+        private int delivering;
+        private int queuedDeliveries;
+        /** Time per delivery, a moving average of the attempts' (consumer threads, racy: only an estimate). */
+        private volatile double deliveryNanos = AHEAD_NANOS;
+        private final int maxLanes;
+        private final int maxDeliveries;
+        /** Deliveries per lane in the last claim (poller only): how many lanes the next claim's budget fits. */
+        private double perLane;
         private volatile boolean claiming = true;
         private boolean warned;
         private long lastClaim;
@@ -246,7 +279,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         OutputWorker(OutputDefinition output) {
             this.output = output;
             this.retry = output.retry() != null ? output.retry() : defaultRetry;
-            this.free = new Semaphore(settings.consumers());
+            this.maxLanes = settings.consumers() * LANES_PER_CONSUMER;
+            this.maxDeliveries = settings.consumers() * settings.laneBatch();
+            this.perLane = settings.laneBatch();
             AtomicInteger n = new AtomicInteger();
             this.lanes = Executors.newFixedThreadPool(settings.consumers(), r -> {
                 Thread t = new Thread(r, "outbox-" + output.name() + "-" + n.incrementAndGet());
@@ -258,6 +293,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
         }
 
         void start() {
+            for (int i = 0; i < settings.consumers(); i++) {
+                lanes.execute(this::consume);
+            }
             poller.start();
         }
 
@@ -287,53 +325,89 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
             }
         }
 
+        /** How many lanes the next claim asks for (0: the output holds all it may; wait for a lane to finish). */
+        private int room() {
+            synchronized (signal) {
+                int lanesFree = maxLanes - lanesInHand;
+                int deliveriesFree = maxDeliveries - deliveriesInHand;
+                if (lanesFree <= 0 || deliveriesFree <= 0) {
+                    return 0;
+                }
+                // A free thread with nothing queued gets a lane; beyond that, about AHEAD_NANOS of work per thread.
+                int idle = settings.consumers() - delivering - queue.size();
+                double ahead = settings.consumers() * (AHEAD_NANOS / Math.max(1.0, deliveryNanos)) - queuedDeliveries;
+                int want = Math.max(idle, (int) Math.ceil(Math.max(0, ahead) / perLane));
+                return (int) Math.min(want, Math.min(lanesFree, Math.ceil(deliveriesFree / perLane)));
+            }
+        }
+
         private void poll() {
             while (claiming) {
-                int slots = 0;
                 try {
-                    free.acquire();
-                    slots = 1;
+                    int want = room();
+                    if (want == 0) {
+                        idle();
+                        continue;
+                    }
                     long gap = lastClaim + MIN_CLAIM_GAP_NANOS - System.nanoTime();
                     if (gap > 0) {
                         TimeUnit.NANOSECONDS.sleep(gap);
                     }
                     lastClaim = System.nanoTime();
-                    slots += free.drainPermits();
-                    Outbox.Claim claim = claiming ? outbox.claimLanes(output.name(), slots, settings.lease()) : null;
+                    want = Math.max(1, room());
+                    Outbox.Claim claim = claiming ? outbox.claimLanes(output.name(), want, settings.lease()) : null;
                     List<String> claimed = claim == null ? List.of() : claim.sessions();
-                    free.release(slots - claimed.size());
-                    slots = 0;
                     warned = false;
                     if (claimed.isEmpty()) {
                         idle();
                         continue;
                     }
                     OffsetDateTime leaseEnd = OffsetDateTime.now().plus(settings.lease());
-                    for (String session : claimed) {
-                        lanes.execute(() -> {
-                            try {
-                                deliverLane(session, claim.holder(), leaseEnd);
-                            } finally {
-                                free.release();
-                                wake();
-                            }
-                        });
-                    }
+                    hand(claim, claimed, leaseEnd);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (RuntimeException e) {
                     // The database is away (or the lanes' threads are shutting down): keep trying at the poll
-                    // interval, quietly after the first warning. A lane claimed but not started goes back when its
+                    // interval, quietly after the first warning. A lane claimed but not read goes back when its
                     // lease ends, or at once on a graceful stop.
                     if (!warned) {
                         log.warn("outbox: output {} could not claim deliveries: {}", output.name(), e.getMessage());
                         warned = true;
                     }
-                    free.release(slots);
                     idle();
                 }
             }
+        }
+
+        /**
+         * Reads the claimed lanes' deliveries in one statement and queues the lanes for the consumer threads. Lanes
+         * past the budget (a claim sized on light lanes that found heavy ones) go back at once, due now, so the
+         * output holds about {@code consumers} x {@code lane-batch} deliveries and other instances get the rest.
+         */
+        private void hand(Outbox.Claim claim, List<String> claimed, OffsetDateTime leaseEnd) {
+            Map<String, List<Outbox.Delivery>> read = outbox.deliveries(output.name(), claimed,
+                    output.ordered() ? null : OffsetDateTime.now(), settings.laneBatch());
+            int total = 0;
+            for (List<Outbox.Delivery> waiting : read.values()) {
+                total += waiting.size();
+            }
+            perLane = Math.max(1.0, (double) total / claimed.size());
+            List<Outbox.Finished> surplus = new ArrayList<>();
+            synchronized (signal) {
+                for (Map.Entry<String, List<Outbox.Delivery>> lane : read.entrySet()) {
+                    int size = lane.getValue().size();
+                    if (lanesInHand > 0 && deliveriesInHand + size > maxDeliveries) {
+                        surplus.add(new Outbox.Finished(lane.getKey(), claim.holder(), List.of(), OffsetDateTime.now()));
+                        continue;
+                    }
+                    lanesInHand++;
+                    deliveriesInHand += size;
+                    queuedDeliveries += size;
+                    queue.add(new Lane(lane.getKey(), claim.holder(), leaseEnd, lane.getValue()));
+                }
+            }
+            outbox.finishLanes(output.name(), surplus);
         }
 
         private void idle() {
@@ -349,13 +423,99 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
             }
         }
 
+        /**
+         * One consumer thread: delivers queued lanes one after the other. What the lanes delivered is marked and
+         * the lanes handed back together ({@link Finishing}), when the queue runs dry or the lanes' deliveries
+         * reach {@code lane-batch}, so the release too is paid per batch rather than per lane.
+         */
+        private void consume() {
+            Finishing finishing = new Finishing();
+            try {
+                while (true) {
+                    Lane lane = queue.poll();
+                    if (lane == null) {
+                        finishing.flush();
+                        if (!claiming && !poller.isAlive() && queue.isEmpty()) {
+                            return;
+                        }
+                        lane = queue.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                        if (lane == null) {
+                            continue;
+                        }
+                    }
+                    synchronized (signal) {
+                        delivering++;
+                        queuedDeliveries -= lane.waiting().size();
+                    }
+                    if (finishing.deliveries + lane.waiting().size() > settings.laneBatch()) {
+                        finishing.flush();
+                    }
+                    try {
+                        deliverLane(lane, finishing);
+                    } finally {
+                        synchronized (signal) {
+                            delivering--;
+                            lanesInHand--;
+                            deliveriesInHand -= lane.waiting().size();
+                        }
+                        wake();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finishing.flush();
+            }
+        }
+
+        /** Lanes one consumer thread is done with and has not handed back yet (still leased to it). */
+        private final class Finishing {
+            private final List<Outbox.Finished> lanes = new ArrayList<>();
+            private int deliveries;
+            /** The earliest lease end among them: none may be handed back after it (another worker may hold it). */
+            private OffsetDateTime leaseEnd;
+
+            void add(Lane lane, List<Long> delivered, OffsetDateTime dueAt) {
+                lanes.add(new Outbox.Finished(lane.session(), lane.holder(), delivered, dueAt));
+                deliveries += delivered.size();
+                if (leaseEnd == null || lane.leaseEnd().isBefore(leaseEnd)) {
+                    leaseEnd = lane.leaseEnd();
+                }
+            }
+
+            /** Before an attempt that could outlast a held lane's lease: hand the held ones back first. */
+            void flushBefore(OffsetDateTime attemptEnd) {
+                if (leaseEnd != null && attemptEnd.isAfter(leaseEnd)) {
+                    flush();
+                }
+            }
+
+            void flush() {
+                if (lanes.isEmpty()) {
+                    return;
+                }
+                try {
+                    outbox.finishLanes(output.name(), lanes);
+                } catch (RuntimeException e) {
+                    // The database failed under us: what was delivered and not marked goes again after the lease.
+                    log.warn("outbox: output {} could not hand back {} lane(s): {}", output.name(), lanes.size(),
+                            e.getMessage());
+                } finally {
+                    lanes.clear();
+                    deliveries = 0;
+                    leaseEnd = null;
+                }
+            }
+        }
+
         /** Delivers the lane's waiting events in order until it is empty, a delivery must wait, or time is up. */
-        private void deliverLane(String session, String holder, OffsetDateTime leaseEnd) {
+        private void deliverLane(Lane lane, Finishing finishing) {
+            String session = lane.session();
+            String holder = lane.holder();
+            OffsetDateTime leaseEnd = lane.leaseEnd();
             List<Long> delivered = new ArrayList<>();
             try {
                 boolean ordered = output.ordered();
-                List<Outbox.Delivery> waiting = ordered ? outbox.deliveries(output.name(), session, settings.laneBatch())
-                        : outbox.dueDeliveries(output.name(), session, OffsetDateTime.now(), settings.laneBatch());
+                List<Outbox.Delivery> waiting = lane.waiting();
                 // Whether the lane's next due time is the earliest of its waiting deliveries' (order: none), not dueAgain.
                 boolean fromRows = !ordered;
                 // A lane this run empties gathers its next events for `linger` before it is claimed again: under load
@@ -366,8 +526,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                 while (next < waiting.size()) {
                     // Stop with time to spare: an attempt must never outlast the lease (another worker would start),
                     // and none starts once this instance cannot vouch for its lock (another may be taking the lane).
-                    if (!running || OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN).isAfter(leaseEnd)
-                            || !outbox.stillHeld(holder)) {
+                    OffsetDateTime attemptEnd = OffsetDateTime.now().plus(settings.timeout()).plus(LEASE_MARGIN);
+                    finishing.flushBefore(attemptEnd);
+                    if (!running || attemptEnd.isAfter(leaseEnd) || !outbox.stillHeld(holder)) {
                         dueAgain = OffsetDateTime.now();
                         fromRows = false;
                         break;
@@ -403,7 +564,9 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                     List<Span> spans = attemptSpans(output, attempt, attempts);
                     Exception failure;
                     try (Tracer.SpanInScope scope = tracing.tracer().withSpan(spans.get(0))) {
+                        long started = System.nanoTime();
                         failure = delivery.attempt(output, attempt.stream().map(Outbox.Delivery::envelope).toList());
+                        deliveryNanos = 0.8 * deliveryNanos + 0.2 * (System.nanoTime() - started) / attempt.size();
                     }
                     if (failure == null) {
                         endAttempt(spans, "delivered", null);
@@ -455,7 +618,7 @@ public class OutboxWorkers implements SmartLifecycle, ApplicationListener<Applic
                 if (fromRows) {
                     outbox.finishUnorderedLane(output.name(), session, holder, delivered, dueAgain);
                 } else {
-                    outbox.finishLane(output.name(), session, holder, delivered, dueAgain);
+                    finishing.add(lane, delivered, dueAgain);
                 }
             } catch (RuntimeException e) {
                 // The database failed under us: what was delivered and not marked goes again after the lease.

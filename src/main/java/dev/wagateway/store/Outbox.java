@@ -30,7 +30,7 @@ import dev.wagateway.shared.PayloadFormat;
  * ({@link #add}), so it commits with the event or not at all, and survives a crash. Delivery workers (the
  * outputs' {@code OutboxWorkers}) claim whole lanes, one per (output, session), so a session's events reach each
  * output in the order they were accepted: {@link #claimLanes} (SKIP LOCKED, then a lease), {@link #deliveries},
- * then {@link #failedAttempt} or {@link #deadLetter} on the way, and {@link #finishLane}.
+ * then {@link #failedAttempt} or {@link #deadLetter} on the way, and {@link #finishLanes}.
  */
 public class Outbox {
 
@@ -51,8 +51,12 @@ public class Outbox {
     /** Outputs whose lanes a waiting delivery does not hold back ({@code order: none}), and their linger. */
     private volatile Set<String> unordered = Set.of();
     private volatile Duration unorderedLinger = Duration.ZERO;
+    /** The heads of many lanes in one statement: said one way on PostgreSQL (LATERAL), another on H2. */
+    private final String lanesDeliveries;
 
-    public Outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, InstanceLock instance) {
+    public Outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters, InstanceLock instance,
+            String dialect) {
+        this.lanesDeliveries = sql.get(dialect + "/outbox/lanes-deliveries");
         this.jdbc = jdbc;
         this.tx = tx;
         this.sql = sql;
@@ -80,6 +84,10 @@ public class Outbox {
      */
     record Owed(int deliveries, Set<String> newLanes) {
         static final Owed NOTHING = new Owed(0, Set.of());
+    }
+
+    /** A lane a worker is done with for now: the deliveries it made, and when it is due again. */
+    public record Finished(String session, String holder, List<Long> delivered, OffsetDateTime dueAt) {
     }
 
     /** Backlog of one output: deliveries waiting and when the oldest was accepted (null when none waits). */
@@ -163,11 +171,12 @@ public class Outbox {
                     max);
             if (!sessions.isEmpty()) {
                 OffsetDateTime until = now.plus(lease);
-                List<Object[]> args = new ArrayList<>(sessions.size());
-                for (String session : sessions) {
-                    args.add(new Object[] {holder, until, output, session});
-                }
-                jdbc.batchUpdate(sql.get("outbox/lease-lane"), args);
+                jdbc.update(sql.get("outbox/lease-lanes"), ps -> {
+                    ps.setString(1, holder);
+                    ps.setObject(2, until);
+                    ps.setString(3, output);
+                    ps.setArray(4, ps.getConnection().createArrayOf("varchar", sessions.toArray()));
+                });
             }
             return new Claim(holder, sessions);
         });
@@ -220,6 +229,30 @@ public class Outbox {
         return jdbc.query(sql.get("outbox/lane-due-deliveries"), this::delivery, output, session, now, max);
     }
 
+    /**
+     * The first {@code max} deliveries of each of these lanes, in one statement, each lane's in the order the
+     * events were accepted (an empty list for a lane with none); with {@code due} set only those due then, as
+     * {@link #dueDeliveries}.
+     */
+    public Map<String, List<Delivery>> deliveries(String output, List<String> sessions, OffsetDateTime due, int max) {
+        Map<String, List<Delivery>> lanes = new LinkedHashMap<>();
+        sessions.forEach(session -> lanes.put(session, new ArrayList<>()));
+        if (sessions.isEmpty()) {
+            return lanes;
+        }
+        jdbc.query(lanesDeliveries, ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("varchar", sessions.toArray()));
+            ps.setString(2, output);
+            ps.setObject(3, due);
+            ps.setObject(4, due);
+            ps.setInt(5, max);
+        }, rs -> {
+            // Rows come in id order, so each lane's list is in its order too.
+            lanes.get(rs.getString("session_id")).add(delivery(rs, 0));
+        });
+        return lanes;
+    }
+
     private Delivery delivery(ResultSet rs, int n) throws SQLException {
         String eventId = rs.getString("event_id");
         String event = rs.getString("event");
@@ -268,6 +301,23 @@ public class Outbox {
         tx.executeWithoutResult(status -> {
             delivered(delivered);
             jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, holder);
+        });
+    }
+
+    /** {@link #finishLane} for several lanes in one commit: what they delivered marked, each handed back. */
+    public void finishLanes(String output, List<Finished> lanes) {
+        if (lanes.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            List<Long> delivered = new ArrayList<>();
+            List<Object[]> releases = new ArrayList<>(lanes.size());
+            for (Finished lane : lanes) {
+                delivered.addAll(lane.delivered());
+                releases.add(new Object[] {lane.dueAt(), output, lane.session(), lane.holder()});
+            }
+            delivered(delivered);
+            jdbc.batchUpdate(sql.get("outbox/release-lane"), releases);
         });
     }
 

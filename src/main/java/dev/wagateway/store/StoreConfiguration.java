@@ -82,8 +82,8 @@ class StoreConfiguration {
     /** Which outputs an event is owed to is the outputs package's to say (it calls routeEventsWith). */
     @Bean
     Outbox outbox(JdbcTemplate jdbc, TransactionTemplate tx, SqlCatalog sql, DeadLetters deadLetters,
-            InstanceLock instanceLock) {
-        return new Outbox(jdbc, tx, sql, deadLetters, instanceLock);
+            InstanceLock instanceLock, StoreProperties store) {
+        return new Outbox(jdbc, tx, sql, deadLetters, instanceLock, store.getSqlDialect());
     }
 
     @Bean

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
@@ -52,6 +59,49 @@ class EmbeddedDatabaseIT {
         assertThat(outbox.takeBackDeadLeases()).isGreaterThanOrEqualTo(1);
         assertThat(jdbc.queryForMap("SELECT leased_by, lease_until FROM wa_outbox_lanes WHERE session_id = ?", session))
                 .containsEntry("LEASED_BY", null).containsEntry("LEASE_UNTIL", null);
+    }
+
+    /**
+     * The claim's one-statement lease and read of many lanes on H2 (a window, where PostgreSQL uses LATERAL): each
+     * lane's first rows in id order, the due filter of {@code order: none}, then all handed back in one commit.
+     */
+    @Test
+    void manyLanesAreLeasedAndReadInOneStatementEachOnH2() {
+        String run = "h2-many-" + System.nanoTime() + "-";
+        List<String> sessions = new ArrayList<>();
+        Map<String, List<Long>> ids = new HashMap<>();
+        for (int s = 0; s < 5; s++) {
+            sessions.add(run + s);
+            jdbc.update("INSERT INTO wa_outbox_lanes (output, session_id, due_at) VALUES ('h2-idle', ?, CURRENT_TIMESTAMP)",
+                    run + s);
+        }
+        for (int round = 0; round < 4; round++) {
+            for (String session : sessions) {
+                OffsetDateTime retryAt = round == 1 ? OffsetDateTime.now().plusHours(1) : null;
+                jdbc.update("INSERT INTO wa_outbox (output, session_id, event_id, attempts, created_at, next_attempt_at)"
+                        + " VALUES ('h2-idle', ?, ?, 0, CURRENT_TIMESTAMP, ?)", session, UUID.randomUUID().toString(), retryAt);
+                ids.computeIfAbsent(session, k -> new ArrayList<>()).add(jdbc.queryForObject(
+                        "SELECT MAX(id) FROM wa_outbox WHERE session_id = ?", Long.class, session));
+            }
+        }
+        Outbox.Claim claim = outbox.claimLanes("h2-idle", 64, Duration.ofMinutes(1));
+        assertThat(claim.sessions()).containsExactlyInAnyOrderElementsOf(sessions);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox_lanes WHERE output = 'h2-idle' AND leased_by = ?",
+                Long.class, claim.holder())).isEqualTo(5);
+        Map<String, List<Outbox.Delivery>> heads = outbox.deliveries("h2-idle", claim.sessions(), null, 2);
+        Map<String, List<Outbox.Delivery>> due = outbox.deliveries("h2-idle", claim.sessions(), OffsetDateTime.now(), 2);
+        for (String session : sessions) {
+            List<Long> all = ids.get(session);
+            assertThat(heads.get(session)).extracting(Outbox.Delivery::id).containsExactly(all.get(0), all.get(1));
+            assertThat(due.get(session)).extracting(Outbox.Delivery::id).containsExactly(all.get(0), all.get(2));
+        }
+        outbox.finishLanes("h2-idle", sessions.stream()
+                .map(s -> new Outbox.Finished(s, claim.holder(), List.of(ids.get(s).get(0)), OffsetDateTime.now())).toList());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE output = 'h2-idle'", Long.class)).isEqualTo(15);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox_lanes WHERE output = 'h2-idle' AND leased_by IS NULL",
+                Long.class)).isEqualTo(5);
+        jdbc.update("DELETE FROM wa_outbox WHERE output = 'h2-idle'");
+        jdbc.update("DELETE FROM wa_outbox_lanes WHERE output = 'h2-idle'");
     }
 
     @Test

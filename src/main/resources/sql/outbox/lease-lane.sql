@@ -1,2 +1,0 @@
--- The claimed lane is this worker's until lease_until; committed at once, so the delivery runs outside a transaction.
-UPDATE wa_outbox_lanes SET leased_by = ?, lease_until = ? WHERE output = ? AND session_id = ?

@@ -1,0 +1,15 @@
+-- The heads of all the lanes one claim took, in one statement instead of one per lane: per session of the array,
+-- its first rows in id order (an index scan of wa_outbox_lane with its own limit, however long the lane), with the
+-- archived event as lane-deliveries.sql. The timestamp, when not null, keeps only the rows due then (`order: none`,
+-- as lane-due-deliveries.sql). Parameters: sessions, output, due, due, rows per lane.
+SELECT o.id, o.session_id, o.event_id, o.attempts, o.next_attempt_at, o.traceparent, e.event, e.format, e.source_ip,
+       e.received_at, e.data_json, e.body_sha256, e.source
+  FROM unnest(CAST(? AS varchar[])) AS l(session_id)
+ CROSS JOIN LATERAL (
+       SELECT w.id, w.session_id, w.event_id, w.attempts, w.next_attempt_at, w.traceparent FROM wa_outbox w
+        WHERE w.output = ? AND w.session_id = l.session_id
+          AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR w.next_attempt_at IS NULL OR w.next_attempt_at <= ?)
+        ORDER BY w.id
+        LIMIT ?) o
+  LEFT JOIN wa_events e ON e.event_id = o.event_id
+ ORDER BY o.id
