@@ -32,29 +32,8 @@ bench_jar
 
 stamp=$(date +%s)_$$
 dbs=(wagw_part_mig_empty_$stamp wagw_part_mig_big_$stamp wagw_part_ret_drop_$stamp wagw_part_ret_rows_$stamp)
-work=$(mktemp -d)
-pid=""
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  for d in "${dbs[@]}"; do $psql -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-gateway() { # database log [arguments]: starts the gateway on the database; returns once it answers
-  local d=$1 log=$2; shift 2
-  DATABASE_URL="postgresql://$pg_user@$pg_host:$pg_port/$d" WHATSAPP_WEBHOOK_SECRET=bench-secret \
-  DATA_DIR=$work/data MEDIA_DIR=$work/media \
-    java ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --logging.level.root=WARN \
-      --logging.level.org.flywaydb=INFO --logging.level.dev.wagateway.store=INFO "$@" > "$log" 2>&1 &
-  pid=$!
-  local deadline=$(( SECONDS + ${BENCH_START_SECONDS:-180} ))
-  until curl -sf "http://127.0.0.1:$port/api/whatsapp/webhook" >/dev/null 2>&1; do
-    if ! kill -0 "$pid" 2>/dev/null || (( SECONDS > deadline )); then cat "$log"; echo "not up on $d" >&2; exit 1; fi
-    sleep 0.25
-  done
-}
-stop() { kill "$pid" && wait "$pid" 2>/dev/null || true; pid=""; }
+start_seconds=${BENCH_START_SECONDS:-180}
+bench_scratch
 
 python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["data"], ensure_ascii=False, separators=(",", ":")))' \
   src/test/resources/samples/message.json > "$work/data.json"
