@@ -157,7 +157,10 @@ class TracingIT extends PostgresGatewayTest {
         assertThat(erpAttempts).allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(store.spanId()));
         assertThat(atErp.header("traceparent")).isEqualTo("00-" + traceId + "-" + erpAttempts.get(1).spanId() + "-01");
         // Stored on the row while it waited, and gone with it once delivered.
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM wa_outbox WHERE event_id = CAST(? AS uuid)", Long.class, eventId)).isZero();
+        // The row goes when the lane is handed back, a moment after the receiver answered.
+        Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
+                "SELECT count(*) FROM wa_outbox WHERE event_id = CAST(? AS uuid)", Long.class, eventId) == 0,
+                "the delivered rows gone from the outbox");
     }
 
     /** One request carries a batch of three events: each event's own trace has the attempt span that carried it. */

@@ -79,7 +79,11 @@ class TracingOffIT extends PostgresGatewayTest {
         Await.until(Duration.ofSeconds(15), () -> jdbc.queryForObject(
                 "SELECT count(*) FROM wa_outbox WHERE event_id = CAST(? AS uuid) AND attempts > 0", Long.class, eventId) == 1,
                 "the failed attempt on the outbox row");
-        assertThat(jdbc.queryForList("SELECT traceparent FROM wa_outbox WHERE event_id = CAST(? AS uuid)", String.class, eventId))
-                .hasSize(1).containsOnlyNulls();
+        // The up endpoint's row goes when its lane is handed back, a moment after the delivery.
+        assertThat(jdbc.queryForList("SELECT traceparent FROM wa_outbox WHERE event_id = CAST(? AS uuid) AND output = 'http-down'",
+                String.class, eventId)).hasSize(1).containsOnlyNulls();
+        Await.until(Duration.ofSeconds(5), () -> jdbc.queryForObject(
+                "SELECT count(*) FROM wa_outbox WHERE event_id = CAST(? AS uuid) AND output = 'http-up'", Long.class, eventId) == 0,
+                "the up endpoint's row gone once delivered");
     }
 }
