@@ -216,23 +216,10 @@ public class Outbox {
         return released;
     }
 
-    /** The first {@code max} deliveries of a lane, in the order the events were accepted. */
-    public List<Delivery> deliveries(String output, String session, int max) {
-        return jdbc.query(sql.get("outbox/lane-deliveries"), this::delivery, output, session, max);
-    }
-
-    /**
-     * {@code order: none}: the first {@code max} deliveries of a lane that are due at {@code now}, in order, those
-     * still waiting for a planned retry left out.
-     */
-    public List<Delivery> dueDeliveries(String output, String session, OffsetDateTime now, int max) {
-        return jdbc.query(sql.get("outbox/lane-due-deliveries"), this::delivery, output, session, now, max);
-    }
-
     /**
      * The first {@code max} deliveries of each of these lanes, in one statement, each lane's in the order the
-     * events were accepted (an empty list for a lane with none); with {@code due} set only those due then, as
-     * {@link #dueDeliveries}.
+     * events were accepted (an empty list for a lane with none); with {@code due} set only those due then
+     * ({@code order: none}: never tried, or their planned retry passed).
      */
     public Map<String, List<Delivery>> deliveries(String output, List<String> sessions, OffsetDateTime due, int max) {
         Map<String, List<Delivery>> lanes = new LinkedHashMap<>();
@@ -294,17 +281,9 @@ public class Outbox {
     }
 
     /**
-     * Marks what the lane delivered and gives the lane back, due again at {@code dueAt}: one commit. A lane that was
-     * taken back from {@code holder} meanwhile (its lock was lost) is left to whoever holds it now.
+     * Marks what these lanes delivered and gives each back, due again at its {@code dueAt}: one commit. A lane that
+     * was taken back from its holder meanwhile (its lock was lost) is left to whoever holds it now.
      */
-    public void finishLane(String output, String session, String holder, List<Long> delivered, OffsetDateTime dueAt) {
-        tx.executeWithoutResult(status -> {
-            delivered(delivered);
-            jdbc.update(sql.get("outbox/release-lane"), dueAt, output, session, holder);
-        });
-    }
-
-    /** {@link #finishLane} for several lanes in one commit: what they delivered marked, each handed back. */
     public void finishLanes(String output, List<Finished> lanes) {
         if (lanes.isEmpty()) {
             return;

@@ -1,7 +1,8 @@
 -- The heads of all the lanes one claim took, in one statement instead of one per lane: per session of the array,
--- its first rows in id order (an index scan of wa_outbox_lane with its own limit, however long the lane), with the
--- archived event as lane-deliveries.sql. The timestamp, when not null, keeps only the rows due then (`order: none`,
--- as lane-due-deliveries.sql). Parameters: sessions, output, due, due, rows per lane.
+-- its first rows in id order (an index scan of wa_outbox_lane with its own limit, however long the lane), each with
+-- the archived event it carries; an event the archive's retention already removed comes back with null columns (it
+-- is dead-lettered as such). The timestamp, when not null, keeps only the rows due then (`order: none`: never
+-- tried, or next_attempt_at passed). Parameters: sessions, output, due, due, rows per lane.
 SELECT o.id, o.session_id, o.event_id, o.attempts, o.next_attempt_at, o.traceparent, e.event, e.format, e.source_ip,
        e.received_at, e.data_json, e.body_sha256, e.source
   FROM unnest(CAST(? AS varchar[])) AS l(session_id)

@@ -201,7 +201,7 @@ class RetryScheduleIT {
         orderNoneAgainstSession(start(heldAndFree()));
     }
 
-    /** The embedded database runs the same statements (lane-due-deliveries, wake-lane, lock-lane, failed-attempt). */
+    /** The embedded database runs the same statements (lanes-deliveries of the due rows, wake-lane, lock-lane, failed-attempt). */
     @Test
     void orderNoneAndSessionOnTheEmbeddedDatabaseToo() throws Exception {
         orderNoneAgainstSession(startEmbedded(heldAndFree()));

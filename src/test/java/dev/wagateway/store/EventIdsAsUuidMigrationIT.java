@@ -69,8 +69,8 @@ class EventIdsAsUuidMigrationIT {
         eventBefore.remove("event_id");
         assertThat(event).isEqualTo(eventBefore);
         String session = (String) event.get("session_id");
-        List<String> owed = jdbc.query(sql.get("outbox/lane-deliveries"), (rs, n) -> rs.getString("event_id")
-                + " " + rs.getString("data_json"), "hook", session, 10);
+        List<String> owed = LaneHeads.read(jdbc, sql, "hook", session, 10,
+                (rs, n) -> rs.getString("event_id") + " " + rs.getString("data_json"));
         assertThat(owed).contains(owedId + " " + event.get("data_json")).allMatch(o -> !o.endsWith(" null"));
         String claim = jdbc.queryForObject("SELECT dedupe_key FROM wa_event_dedupe WHERE session_id = ? LIMIT 1",
                 String.class, "a");

@@ -79,9 +79,9 @@ class EventsPartitionMigrationIT {
 
         // The reads by event id alone: events/{id}, and the outbox's join carrying the owed event.
         assertThat(jdbc.queryForMap(sql.get("api/event"), "ev-9000")).isEqualTo(oneBefore);
-        List<Map<String, Object>> owed = jdbc.queryForList(sql.get("outbox/lane-deliveries"), "hook",
-                oneBefore.get("session_id"), 10);
-        assertThat(owed).extracting(r -> r.get("data_json")).containsExactlyInAnyOrder("{\"n\":3}", "{\"n\":9000}");
+        List<String> owed = LaneHeads.read(jdbc, sql, "hook", (String) oneBefore.get("session_id"), 10,
+                (rs, n) -> rs.getString("data_json"));
+        assertThat(owed).containsExactlyInAnyOrder("{\"n\":3}", "{\"n\":9000}");
         // New rows go to their month's partition; today's still to the legacy one, which covers this month.
         OffsetDateTime inNext = next.atDay(2).atStartOfDay().atOffset(ZoneOffset.UTC);
         insert(jdbc, sql, "new-now", now);
