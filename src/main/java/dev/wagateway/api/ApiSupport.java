@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -40,18 +41,36 @@ final class ApiSupport {
         return items;
     }
 
+    /** Column labels as JSON field names: a handful of columns, read on every row of every page. */
+    private static final Map<String, String> FIELD_NAMES = new ConcurrentHashMap<>();
+
     static ObjectNode toJson(Map<String, Object> row) {
         ObjectNode node = mapper.createObjectNode();
         row.forEach((column, value) -> {
+            String name = FIELD_NAMES.computeIfAbsent(column, ApiSupport::camel);
             if (column.equalsIgnoreCase("data_json")) {
                 node.set("data", parse((String) value));
             } else if (column.equalsIgnoreCase("media_sha256") && value != null) {
                 node.put("mediaSha256", (String) value).put("mediaUrl", "/api/whatsapp/media/" + value);
             } else if (value instanceof java.util.UUID id) {
                 // Event and dead-letter ids (uuid columns since V19): the canonical text the API has always given.
-                node.put(camel(column), id.toString());
+                node.put(name, id.toString());
+            } else if (value == null) {
+                node.putNull(name);
+            } else if (value instanceof String text) {
+                node.put(name, text);
+            } else if (value instanceof Timestamp || value instanceof OffsetDateTime) {
+                node.put(name, iso(value));
+            } else if (value instanceof Long n) {
+                node.put(name, n);
+            } else if (value instanceof Integer n) {
+                node.put(name, n);
+            } else if (value instanceof Boolean b) {
+                node.put(name, b);
             } else {
-                node.set(camel(column), mapper.valueToTree(value instanceof Timestamp || value instanceof OffsetDateTime ? iso(value) : value));
+                // Anything else (numeric sums, arrays) as Jackson writes it: slower, a tree round trip per value,
+                // so the common column types above skip it (the 1440-minute throughput has ~26,000 values).
+                node.set(name, mapper.valueToTree(value));
             }
         });
         return node;
