@@ -101,7 +101,27 @@ $psql -d $big -v ON_ERROR_STOP=1 -v data="$(cat "$work/data.json")" <<SQL
 -- row triggers one update per row.
 SET session_replication_role = replica;
 SET statement_timeout = 0;
--- A partitioned table (by time) gets daily partitions for the preload's days that no partition of its own covers.
+-- A partitioned wa_events holds the preload's months in month partitions, as the gateway's own job makes them
+-- (wa_events_pYYYYMM: retention drops those whole), as a database some months old has them. On a fresh database
+-- V17 leaves an empty wa_events_legacy covering everything before next month: it is attached again with its
+-- bound moved back to the preload's first month, and the months from there to the ones V17 made are created.
+DO \$\$
+DECLARE first_month timestamp := date_trunc('month', (now() - interval '$days days' - interval '1 day') AT TIME ZONE 'UTC');
+        m timestamp;
+BEGIN
+  IF to_regclass('wa_events_legacy') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM wa_events_legacy) THEN
+    ALTER TABLE wa_events DETACH PARTITION wa_events_legacy;
+    EXECUTE format('ALTER TABLE wa_events ATTACH PARTITION wa_events_legacy FOR VALUES FROM (MINVALUE) TO (%L)',
+                   first_month AT TIME ZONE 'UTC');
+    m := first_month;
+    WHILE to_regclass('wa_events_p' || to_char(m, 'YYYYMM')) IS NULL AND m < now() AT TIME ZONE 'UTC' + interval '1 month' LOOP
+      EXECUTE format('CREATE TABLE %I PARTITION OF wa_events FOR VALUES FROM (%L) TO (%L)',
+                     'wa_events_p' || to_char(m, 'YYYYMM'), m AT TIME ZONE 'UTC', (m + interval '1 month') AT TIME ZONE 'UTC');
+      m := m + interval '1 month';
+    END LOOP;
+  END IF;
+END \$\$;
+-- Any other partitioned table (by time) gets daily partitions for the preload's days that none of its own covers.
 DO \$\$
 DECLARE t text; d date;
 BEGIN
