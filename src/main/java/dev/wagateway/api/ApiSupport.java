@@ -68,8 +68,8 @@ final class ApiSupport {
             } else if (value instanceof Boolean b) {
                 node.put(name, b);
             } else {
-                // Anything else (numeric sums, arrays) as Jackson writes it: slower, a tree round trip per value,
-                // so the common column types above skip it (the 1440-minute throughput has ~26,000 values).
+                // Anything else (NUMERIC, arrays) as Jackson writes it: a tree round trip per value, too slow for
+                // the common column types above (a 1440-minute throughput page has ~26,000 values).
                 node.set(name, mapper.valueToTree(value));
             }
         });

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementSetter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.wagateway.shared.EventEnvelope;
@@ -227,17 +228,23 @@ public class Outbox {
         if (sessions.isEmpty()) {
             return lanes;
         }
-        jdbc.query(lanesDeliveries, ps -> {
+        jdbc.query(lanesDeliveries, lanesDeliveriesParameters(output, sessions, due, max), rs -> {
+            // Rows come in id order, so each lane's list is in its order too.
+            lanes.get(rs.getString("session_id")).add(delivery(rs, 0));
+        });
+        return lanes;
+    }
+
+    /** The parameters of {@code lanes-deliveries.sql} (both dialects), in its order. */
+    static PreparedStatementSetter lanesDeliveriesParameters(String output, List<String> sessions, OffsetDateTime due,
+            int max) {
+        return ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("varchar", sessions.toArray()));
             ps.setString(2, output);
             ps.setObject(3, due);
             ps.setObject(4, due);
             ps.setInt(5, max);
-        }, rs -> {
-            // Rows come in id order, so each lane's list is in its order too.
-            lanes.get(rs.getString("session_id")).add(delivery(rs, 0));
-        });
-        return lanes;
+        };
     }
 
     private Delivery delivery(ResultSet rs, int n) throws SQLException {

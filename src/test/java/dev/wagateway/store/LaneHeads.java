@@ -12,12 +12,7 @@ final class LaneHeads {
     }
 
     static <T> List<T> read(JdbcTemplate jdbc, SqlCatalog sql, String output, String session, int max, RowMapper<T> row) {
-        return jdbc.query(sql.get("postgresql/outbox/lanes-deliveries"), ps -> {
-            ps.setArray(1, ps.getConnection().createArrayOf("varchar", new Object[] {session}));
-            ps.setString(2, output);
-            ps.setObject(3, null);
-            ps.setObject(4, null);
-            ps.setInt(5, max);
-        }, row);
+        return jdbc.query(sql.get("postgresql/outbox/lanes-deliveries"),
+                Outbox.lanesDeliveriesParameters(output, List.of(session), null, max), row);
     }
 }
