@@ -125,6 +125,7 @@ public class Outbox {
             EventEnvelope e = d.envelope();
             String traceparent = d.traceparent();
             for (String output : outputsFor.apply(e.event())) {
+                // created_at is the event's received_at: the delivery read finds the event's partition by it.
                 rows.add(new Object[] {output, e.sessionId(), EventIds.uuid(e.eventId()), e.receivedAt(), traceparent});
                 String lane = output + '\n' + e.sessionId();
                 if (!knownLanes.contains(lane) && newLanes.add(lane)) {
@@ -263,9 +264,8 @@ public class Outbox {
         if (ids.isEmpty()) {
             return;
         }
-        List<Object[]> args = new ArrayList<>(ids.size());
-        ids.forEach(id -> args.add(new Object[] {id}));
-        jdbc.batchUpdate(sql.get("outbox/delivered"), args);
+        jdbc.update(sql.get("outbox/delivered"),
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids.toArray())));
     }
 
     /** A failed attempt that will be retried at {@code nextAttemptAt}: its count, error and that time stay on the row. */
@@ -283,7 +283,7 @@ public class Outbox {
                     : new EventEnvelope(d.eventId(), sessionId, "unknown", MAPPER.createObjectNode(),
                             OffsetDateTime.now(), PayloadFormat.UNIVERSAL, null, null);
             deadLetters.record(envelope, output, error, attempts, null, d.traceparent());
-            jdbc.update(sql.get("outbox/delivered"), d.id());
+            delivered(List.of(d.id()));
         });
     }
 

@@ -133,8 +133,76 @@ class PartitionRetentionIT {
         assertThat(partitions()).doesNotContain(name(m2));
         assertThat(ids()).containsExactlyInAnyOrder("m4-old", "m4-new");
         Counters.assertSessionCountsExact(jdbc);
-        // The events read by id still (the outbox's join and events/{id} look up event_id alone).
+        // The events read by id still (events/{id} looks up event_id alone).
         assertThat(jdbc.queryForList(sql.get("api/event"), EventIds.uuid(TestIds.of("m4-old")))).hasSize(1);
+    }
+
+    /**
+     * The outbox's read of a lane carries each owed event from whichever partition holds it (legacy, a month, DEFAULT,
+     * a month the job moved it into), looked up by its id and its received_at, which a delivery's created_at is; and
+     * only the partition holding the event is read for it, not every month kept. The plan is pinned to the nested
+     * loop the workers' reads of a few rows per lane get (a hash join would read every partition whole once).
+     */
+    @Test
+    void theOutboxReadsAnOwedEventFromItsOwnPartitionOnly() {
+        YearMonth m3 = m1.plusMonths(2);
+        YearMonth beyond = m1.plusMonths(4);
+        insertOwed("in-legacy", OffsetDateTime.now(ZoneOffset.UTC).minusDays(3));
+        insertOwed("in-m1", at(m1, 2));
+        insertOwed("in-m3", at(m3, 2));
+        insertOwed("in-default", at(beyond, 2));
+        insertOwed("moved", at(beyond.plusMonths(1), 2));
+        insertMany("m1-filler", at(m1, 5), 200);
+        insertMany("m3-filler", at(m3, 5), 200);
+        assertThat(partitionOf("moved")).as("precondition").isEqualTo("wa_events_default");
+        partitionsJob(at(beyond.plusMonths(1), 1)).createAhead();
+        assertThat(partitionOf("moved")).as("precondition: the job moved it").isEqualTo(name(beyond.plusMonths(1)));
+
+        List<String> owed = LaneHeads.read(jdbc, sql, "hook", "o", 10, (rs, n) -> rs.getString("data_json"));
+
+        assertThat(owed).containsExactly("{\"owed\":\"in-legacy\"}", "{\"owed\":\"in-m1\"}", "{\"owed\":\"in-m3\"}",
+                "{\"owed\":\"in-default\"}", "{\"owed\":\"moved\"}");
+        // Each partition read as often as it holds an owed event, the others never (runtime pruning).
+        Map<String, Integer> loops = tx.execute(status -> {
+            jdbc.execute("SET LOCAL enable_hashjoin = off");
+            jdbc.execute("SET LOCAL enable_mergejoin = off");
+            String plan = jdbc.query(con -> {
+                var ps = con.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) "
+                        + sql.get("postgresql/outbox/lanes-deliveries"));
+                Outbox.lanesDeliveriesParameters("hook", List.of("o"), null, 10).setValues(ps);
+                return ps;
+            }, rs -> rs.next() ? rs.getString(1) : null);
+            return partitionLoops(plan);
+        });
+        assertThat(loops).containsEntry("wa_events_legacy", 1).containsEntry(name(m1), 1).containsEntry(name(m3), 1)
+                .containsEntry("wa_events_default", 1).containsEntry(name(beyond.plusMonths(1)), 1);
+        assertThat(loops.getOrDefault(name(m1.plusMonths(1)), 0)).as("a month holding none of them").isZero();
+    }
+
+    /** Per partition of wa_events in an EXPLAIN ANALYZE's JSON: how many times its scan ran (0: never executed). */
+    private static Map<String, Integer> partitionLoops(String planJson) {
+        Map<String, Integer> loops = new HashMap<>();
+        try {
+            walk(new com.fasterxml.jackson.databind.ObjectMapper().readTree(planJson), loops);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return loops;
+    }
+
+    private static void walk(com.fasterxml.jackson.databind.JsonNode node, Map<String, Integer> loops) {
+        if (node.isObject() && node.path("Relation Name").asText().startsWith("wa_events_")) {
+            loops.merge(node.path("Relation Name").asText(), node.path("Actual Loops").asInt(), Integer::sum);
+        }
+        node.forEach(child -> walk(child, loops));
+    }
+
+    /** An archived event and the delivery an output "hook" owes of it, written as Outbox.add writes it. */
+    private void insertOwed(String id, OffsetDateTime at) {
+        jdbc.update("INSERT INTO wa_events (event_id, session_id, event, format, received_at, data_json, body_sha256, status) "
+                + "VALUES (CAST(? AS uuid), 'o', 'message', 'universal', ?, ?, 'x', 'processed')", TestIds.of(id), at,
+                "{\"owed\":\"" + id + "\"}");
+        jdbc.update(sql.get("outbox/insert"), "hook", "o", EventIds.uuid(TestIds.of(id)), at, null);
     }
 
     @Test
