@@ -10,7 +10,8 @@
 # for the output's backlog to be delivered before the next starts. The windows of one pair are seconds apart, so
 # they see the same machine: this shared 2-core VM's speed swings by 2-4x over minutes (PostgreSQL's CPU per event
 # moved 4x between two runs), which made one long window per mode, minutes apart, useless for a 20% question.
-# Per window: webhook req/s, the backlog right after the load and how long it took to deliver, and per accepted
+# Per window: webhook req/s, the backlog right after the load (negative: wrk's requests still in flight when its
+# window ended, committed and delivered but not counted as answered) and how long it took to deliver, and per accepted
 # event the CPU of each process on the machine: the gateway's intake threads (web, archive writers), its output
 # threads (outbox lanes and attempts), the JVM's own (JIT compilers, GC), PostgreSQL's and the receiver's.
 # At the end, per mode and relative to "none", the median over the pairs (and the lowest and highest pair) of req/s
