@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.junit.jupiter.api.AfterEach;
@@ -183,14 +186,14 @@ class PartitionRetentionIT {
     private static Map<String, Integer> partitionLoops(String planJson) {
         Map<String, Integer> loops = new HashMap<>();
         try {
-            walk(new com.fasterxml.jackson.databind.ObjectMapper().readTree(planJson), loops);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            walk(new ObjectMapper().readTree(planJson), loops);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         return loops;
     }
 
-    private static void walk(com.fasterxml.jackson.databind.JsonNode node, Map<String, Integer> loops) {
+    private static void walk(JsonNode node, Map<String, Integer> loops) {
         if (node.isObject() && node.path("Relation Name").asText().startsWith("wa_events_")) {
             loops.merge(node.path("Relation Name").asText(), node.path("Actual Loops").asInt(), Integer::sum);
         }
